@@ -1,0 +1,84 @@
+import { createPrismaClient } from "@platform/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeps } from "./deps.js";
+import { buildServer } from "./server.js";
+import { createTestHarness, type TestHarness } from "./test-support/harness.js";
+
+let h: TestHarness;
+let server: Awaited<ReturnType<typeof buildServer>>;
+beforeAll(async () => {
+  h = await createTestHarness();
+  server = await buildServer(h.deps);
+});
+afterAll(async () => {
+  await server.close();
+  await h.close();
+});
+
+describe("probes", () => {
+  it("GET /health answers while the process lives", async () => {
+    const response = await server.inject({ method: "GET", url: "/health" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok" });
+  });
+
+  it("GET /ready queries Postgres and pings the registry", async () => {
+    const response = await server.inject({ method: "GET", url: "/ready" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok", checks: { database: "ok", registry: "ok" } });
+  });
+
+  it("GET /ready is 503 when Postgres cannot be reached", async () => {
+    const unreachable = createPrismaClient({ url: "postgres://postgres@127.0.0.1:1/nowhere" });
+    const broken = await buildServer(createDeps({ config: h.deps.config, prisma: unreachable, registry: h.deps.registry }));
+    try {
+      const response = await broken.inject({ method: "GET", url: "/ready" });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ status: "unavailable", checks: { database: "down", registry: "ok" } });
+
+      // and a procedure that needs the database says 503 too, without internals
+      const call = await broken.inject({
+        method: "POST",
+        url: "/trpc/auth.signIn",
+        headers: { "content-type": "application/json" },
+        payload: JSON.stringify({ json: { email: "a@example.com", password: "long-enough-password" } }),
+      });
+      expect(call.statusCode).toBe(503);
+      expect(call.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stack|prisma/i);
+    } finally {
+      await broken.close();
+      await unreachable.$disconnect();
+    }
+  });
+});
+
+describe("HTTP errors", () => {
+  it("bad input is a 400 with a readable message and no stack", async () => {
+    const response = await server.inject({
+      method: "POST",
+      url: "/trpc/auth.signIn",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ json: { email: "nope", password: "x" } }),
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.error.json.message).toMatch(/valid email/);
+    expect(body.error.json.data.code).toBe("BAD_REQUEST");
+    expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts/);
+  });
+
+  it("an unauthenticated call is a 401", async () => {
+    const response = await server.inject({ method: "GET", url: "/trpc/auth.me" });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it("CORS answers a preflight from a browser origin in development", async () => {
+    const response = await server.inject({
+      method: "OPTIONS",
+      url: "/trpc/auth.signIn",
+      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
+  });
+});

@@ -1,0 +1,51 @@
+// A complete API on a database and a registry of its own: what each test file starts with.
+import { hashPassword, type RequestInfo } from "@platform/auth";
+import { createTestRedis } from "@platform/auth/testing";
+import { createTestDatabase } from "@platform/db/testing";
+import { createCaller } from "../caller.js";
+import { loadConfig, type Config } from "../config.js";
+import { createDeps, type ApiDeps } from "../deps.js";
+
+export const testJwtSecret = "test-secret-for-the-api-tests-0123456789";
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: "test", JWT_SECRET: testJwtSecret, ...env });
+}
+
+export interface TestHarness {
+  deps: ApiDeps;
+  /** A caller with no token, or with `Authorization: Bearer <token>`. */
+  caller(token?: string): ReturnType<typeof createCaller>;
+  /** A caller with exactly these request details (headers, IP). */
+  callerWith(request: RequestInfo): ReturnType<typeof createCaller>;
+  /** Empties the registry, as a Redis restart without persistence would. */
+  forgetRegistry(): Promise<void>;
+  createUser(user: { email: string; password: string; roles?: string[]; name?: string }): Promise<{ id: string; email: string }>;
+  /** Signs in and returns the access token. */
+  signIn(email: string, password: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createTestHarness(env: Record<string, string> = {}): Promise<TestHarness> {
+  const [database, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+  const deps = createDeps({ config: testConfig(env), prisma: database.prisma, registry: redis.createRegistry() });
+  const caller = (token?: string) => createCaller(deps, token ? { authorization: `Bearer ${token}` } : {});
+  return {
+    deps,
+    caller,
+    callerWith: (request) => createCaller(deps, request),
+    forgetRegistry: () => redis.forgetAll(),
+    async createUser({ email, password, roles = ["user"], name = email.split("@")[0]! }) {
+      return deps.prisma.user.create({
+        data: { email, name, roles, passwordHash: await hashPassword(password) },
+        select: { id: true, email: true },
+      });
+    },
+    async signIn(email, password) {
+      return (await caller().auth.signIn({ email, password })).token;
+    },
+    async close() {
+      await Promise.all([database.drop(), redis.cleanup()]);
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createTestHarness, testConfig, testJwtSecret, type TestHarness } from "./harness.js";

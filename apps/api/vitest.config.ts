@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  // resolve workspace packages to their TypeScript sources (see the "source" export condition)
+  resolve: { conditions: ["source"] },
+  ssr: { resolve: { conditions: ["source"] } },
+  test: { testTimeout: 30_000, hookTimeout: 60_000 },
+});

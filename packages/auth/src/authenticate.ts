@@ -1,0 +1,46 @@
+// From an `Authorization: Bearer <jwt>` header to the caller: verify the token (algorithm, issuer,
+// audience, expiry pinned), then ask the session registry whether the session is still live and
+// what the user's roles are now. A registry miss is filled from the source of truth (Postgres),
+// so a flushed or restarted Redis signs nobody out and resurrects nothing.
+// Returns null for every invalid path; the procedure middleware chooses the error.
+import type { SessionRegistry } from "./session-registry.js";
+import type { TokenService } from "./tokens.js";
+
+export interface Caller {
+  userId: string;
+  sessionId: string;
+  /** The user's roles now (from the registry), not the ones in the token. */
+  roles: readonly string[];
+}
+
+/** Reads a session and its user's roles from the source of truth; null unless the session is live. */
+export type SessionSource = (sessionId: string) => Promise<{ userId: string; expiresAt: Date; roles: readonly string[] } | null>;
+
+export interface AuthDeps {
+  tokens: TokenService;
+  registry: SessionRegistry;
+  loadSession: SessionSource;
+}
+
+const bearerPattern = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;
+
+export function readBearerToken(authorization: string | undefined): string | null {
+  return authorization?.match(bearerPattern)?.[1] ?? null;
+}
+
+export async function authenticate(deps: AuthDeps, authorization: string | undefined): Promise<Caller | null> {
+  const token = readBearerToken(authorization);
+  if (!token) return null;
+  const claims = await deps.tokens.verify(token);
+  if (!claims) return null;
+
+  const { sessionId, userId } = claims;
+  const state = await deps.registry.lookup(sessionId, userId);
+  if (state.status === "live") return { userId, sessionId, roles: state.roles };
+  if (state.status === "revoked") return null;
+
+  const session = await deps.loadSession(sessionId);
+  if (!session || session.userId !== userId) return null;
+  await deps.registry.restore({ sessionId, userId, expiresAt: session.expiresAt }, session.roles);
+  return { userId, sessionId, roles: session.roles };
+}

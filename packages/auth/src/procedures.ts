@@ -1,0 +1,79 @@
+// The one place where tRPC is initialised and the base procedures are built. An app calls
+// `initAuth<TheirDeps>()` once (apps/api/src/trpc.ts) and builds every procedure from what it
+// returns; nothing else touches `t.procedure`.
+//
+//   publicProcedure          anyone; maps a backing service outage to SERVICE_UNAVAILABLE
+//   authedProcedure          a live session: ctx.caller = { userId, sessionId, roles (current) }
+//   requireRole(["a", "b"])  a live session whose user has at least one of the roles
+//   adminProcedure           requireRole(["admin"])
+import { TRPCError, initTRPC } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import { authenticate, type AuthDeps } from "./authenticate.js";
+import { isServiceUnavailable } from "./service-errors.js";
+
+/** What the transport knows about a call (HTTP headers, socket). */
+export interface RequestInfo {
+  authorization?: string | undefined;
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+export interface AuthContext<TDeps extends AuthDeps> {
+  deps: TDeps;
+  request: RequestInfo;
+}
+
+export function initAuth<TDeps extends AuthDeps>() {
+  const t = initTRPC.context<AuthContext<TDeps>>().create({
+    transformer: superjson,
+    // never send stacks to clients, whatever NODE_ENV says
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      if (error.code === "BAD_REQUEST" && error.cause instanceof ZodError) {
+        return {
+          ...shape,
+          message: z.prettifyError(error.cause),
+          data: { ...shape.data, issues: error.cause.issues.map(({ path, message }) => ({ path, message })) },
+        };
+      }
+      if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: "Internal server error" };
+      return shape;
+    },
+  });
+
+  const publicProcedure = t.procedure.use(async ({ next }) => {
+    const result = await next();
+    if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR" && isServiceUnavailable(result.error)) {
+      throw new TRPCError({
+        code: "SERVICE_UNAVAILABLE",
+        message: "A backing service is unavailable; try again shortly",
+        cause: result.error,
+      });
+    }
+    return result;
+  });
+
+  const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+    const caller = await authenticate(ctx.deps, ctx.request.authorization);
+    if (!caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in, or the session has ended" });
+    return next({ ctx: { caller } });
+  });
+
+  const requireRole = (roles: readonly string[]) =>
+    authedProcedure.use(({ ctx, next }) => {
+      if (!roles.some((role) => ctx.caller.roles.includes(role))) {
+        throw new TRPCError({ code: "FORBIDDEN", message: `Requires one of the roles: ${roles.join(", ")}` });
+      }
+      return next();
+    });
+
+  return {
+    router: t.router,
+    createCallerFactory: t.createCallerFactory,
+    publicProcedure,
+    authedProcedure,
+    requireRole,
+    adminProcedure: requireRole(["admin"]),
+  };
+}

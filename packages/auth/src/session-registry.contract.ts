@@ -1,0 +1,107 @@
+// The behaviour every SessionRegistry must have. Each implementation's test file runs this suite
+// unchanged, so the Redis and in-process registries cannot drift apart.
+import { randomUUID } from "node:crypto";
+import { expect, it } from "vitest";
+import type { SessionRegistry } from "./session-registry.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
+  const newUser = () => `user_${randomUUID()}`;
+  const newSession = (userId: string, lifetimeMs = 60_000) => ({
+    sessionId: `session_${randomUUID()}`,
+    userId,
+    expiresAt: new Date(Date.now() + lifetimeMs),
+  });
+
+  it("knows nothing of a session it was never told about", async () => {
+    expect(await getRegistry().lookup("session_unknown", newUser())).toEqual({ status: "unknown" });
+  });
+
+  it("a registered session is live with its user's roles", async () => {
+    const registry = getRegistry();
+    const session = newSession(newUser());
+    await registry.register(session, ["user", "admin"]);
+    expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user", "admin"] });
+  });
+
+  it("a session is only found under its own user", async () => {
+    const registry = getRegistry();
+    const session = newSession(newUser());
+    await registry.register(session, ["user"]);
+    expect(await registry.lookup(session.sessionId, newUser())).toEqual({ status: "unknown" });
+  });
+
+  it("revoking one session leaves the user's other sessions live", async () => {
+    const registry = getRegistry();
+    const userId = newUser();
+    const [first, second] = [newSession(userId), newSession(userId)];
+    await registry.register(first, ["user"]);
+    await registry.register(second, ["user"]);
+    await registry.revoke(userId, [first]);
+    expect(await registry.lookup(first.sessionId, userId)).toEqual({ status: "revoked" });
+    expect(await registry.lookup(second.sessionId, userId)).toEqual({ status: "live", roles: ["user"] });
+  });
+
+  it("revokes all of a user's sessions at once", async () => {
+    const registry = getRegistry();
+    const userId = newUser();
+    const sessions = [newSession(userId), newSession(userId), newSession(userId)];
+    for (const session of sessions) await registry.register(session, ["user"]);
+    await registry.revoke(userId, sessions);
+    for (const { sessionId } of sessions) expect(await registry.lookup(sessionId, userId)).toEqual({ status: "revoked" });
+  });
+
+  it("a fill after a miss (restore) never brings back a revoked session", async () => {
+    const registry = getRegistry();
+    const session = newSession(newUser());
+    await registry.revoke(session.userId, [session]);
+    await registry.restore(session, ["user"]);
+    expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "revoked" });
+  });
+
+  it("restore fills a miss but never overwrites newer roles", async () => {
+    const registry = getRegistry();
+    const session = newSession(newUser());
+    await registry.restore(session, ["user"]);
+    expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user"] });
+    await registry.setRoles(session.userId, ["user", "admin"]);
+    await registry.restore(session, ["user"]);
+    expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user", "admin"] });
+  });
+
+  it("a role change applies to every live session of the user", async () => {
+    const registry = getRegistry();
+    const userId = newUser();
+    const [first, second] = [newSession(userId), newSession(userId)];
+    await registry.register(first, ["user", "admin"]);
+    await registry.register(second, ["user", "admin"]);
+    await registry.setRoles(userId, ["user"]);
+    expect(await registry.lookup(first.sessionId, userId)).toEqual({ status: "live", roles: ["user"] });
+    expect(await registry.lookup(second.sessionId, userId)).toEqual({ status: "live", roles: ["user"] });
+  });
+
+  it("a session is forgotten when it expires, and so is its revocation", async () => {
+    const registry = getRegistry();
+    const userId = newUser();
+    const [expiring, revoked] = [newSession(userId, 150), newSession(userId, 150)];
+    await registry.register(expiring, ["user"]);
+    await registry.register(revoked, ["user"]);
+    await registry.revoke(userId, [revoked]);
+    await sleep(250);
+    expect(await registry.lookup(expiring.sessionId, userId)).toEqual({ status: "unknown" });
+    expect(await registry.lookup(revoked.sessionId, userId)).toEqual({ status: "unknown" });
+  });
+
+  it("ignores sessions that have already expired", async () => {
+    const registry = getRegistry();
+    const session = { ...newSession(newUser()), expiresAt: new Date(Date.now() - 1000) };
+    await registry.register(session, ["user"]);
+    await registry.revoke(session.userId, [session]);
+    expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "unknown" });
+  });
+
+  it("answers a ping", async () => {
+    await expect(getRegistry().ping()).resolves.toBeUndefined();
+  });
+}

@@ -1,0 +1,66 @@
+// Access tokens: short-lived HS256 JWTs (jose) carrying the user id (`sub`), the session id (`sid`)
+// and the roles at signing time. Verification pins the algorithm, issuer and audience and requires
+// `exp`; anything else (another algorithm, `alg: none`, a bad signature, expiry) gives null. The
+// roles in a token are informational: authorization uses the registry's current roles.
+import { SignJWT, jwtVerify } from "jose";
+
+export interface AccessTokenClaims {
+  userId: string;
+  sessionId: string;
+  roles: readonly string[];
+  expiresAt: Date;
+}
+
+export interface TokenServiceOptions {
+  secret: string;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  now?: () => Date;
+}
+
+export interface TokenService {
+  sign(claims: { userId: string; sessionId: string; roles: readonly string[] }): Promise<string>;
+  /** The token's claims when it is authentic and current, otherwise null. */
+  verify(token: string): Promise<AccessTokenClaims | null>;
+}
+
+const algorithm = "HS256";
+
+export function createTokenService(options: TokenServiceOptions): TokenService {
+  const key = new TextEncoder().encode(options.secret);
+  const now = options.now ?? (() => new Date());
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+  return {
+    async sign({ userId, sessionId, roles }) {
+      const issuedAt = seconds(now());
+      return new SignJWT({ sid: sessionId, roles: [...roles] })
+        .setProtectedHeader({ alg: algorithm, typ: "JWT" })
+        .setSubject(userId)
+        .setIssuer(options.issuer)
+        .setAudience(options.audience)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + options.accessTokenTtlSeconds)
+        .sign(key);
+    },
+
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [algorithm],
+          issuer: options.issuer,
+          audience: options.audience,
+          requiredClaims: ["sub", "sid", "exp", "iat"],
+          currentDate: now(),
+        });
+        const { sub, sid, roles, exp } = payload;
+        if (typeof sub !== "string" || typeof sid !== "string" || typeof exp !== "number") return null;
+        const tokenRoles = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [];
+        return { userId: sub, sessionId: sid, roles: tokenRoles, expiresAt: new Date(exp * 1000) };
+      } catch {
+        return null;
+      }
+    },
+  };
+}

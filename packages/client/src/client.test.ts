@@ -1,0 +1,86 @@
+// The real client against a listening server over HTTP: what a React or Node app does.
+import { createTestHarness, type TestHarness } from "@platform/api/testing";
+import { buildServer, seedAdmin } from "@platform/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient, createMemoryTokenStore, TRPCClientError, type RouterOutputs } from "./index.js";
+
+const admin = { email: "admin@example.com", password: "correct-horse-battery-staple" };
+let h: TestHarness;
+let server: Awaited<ReturnType<typeof buildServer>>;
+let url: string;
+
+beforeAll(async () => {
+  h = await createTestHarness();
+  await seedAdmin(h.deps.prisma, admin);
+  await h.createUser({ email: "carol@example.com", password: "carol-password-1" });
+  server = await buildServer(h.deps);
+  const address = await server.listen({ host: "127.0.0.1", port: 0 });
+  url = `${address}/trpc`;
+});
+afterAll(async () => {
+  await server.close();
+  await h.close();
+});
+
+const codeOf = async (call: Promise<unknown>) => {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return (error.data as { code?: string } | undefined)?.code;
+    throw error;
+  }
+  return "no error";
+};
+
+describe("createClient over HTTP", () => {
+  it("signs in, keeps the token, lists users as admin, and forgets the token on sign-out", async () => {
+    const tokenStore = createMemoryTokenStore();
+    const client = createClient({ url, tokenStore });
+    expect(await codeOf(client.auth.me.query())).toBe("UNAUTHORIZED");
+
+    const { user } = await client.auth.signIn.mutate(admin);
+    expect(user.roles).toContain("admin");
+    const token = tokenStore.get();
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    const me = await client.auth.me.query();
+    expect(me.email).toBe(admin.email);
+    expect(me.createdAt).toBeInstanceOf(Date); // superjson keeps dates
+
+    const page: RouterOutputs["users"]["list"] = await client.users.list.query();
+    expect(page.items.map((u) => u.email)).toEqual(expect.arrayContaining([admin.email, "carol@example.com"]));
+
+    await client.auth.signOut.mutate();
+    expect(tokenStore.get()).toBeNull();
+    // the old token is dead everywhere, not just forgotten by this client
+    const stale = createClient({ url, tokenStore: createMemoryTokenStore(token) });
+    expect(await codeOf(stale.auth.me.query())).toBe("UNAUTHORIZED");
+  });
+
+  it("a plain user is FORBIDDEN on users.list; bad credentials are UNAUTHORIZED 'invalid credentials'", async () => {
+    const client = createClient({ url });
+    await client.auth.signIn.mutate({ email: "carol@example.com", password: "carol-password-1" });
+    expect(await codeOf(client.users.list.query())).toBe("FORBIDDEN");
+
+    const error = await client.auth.signIn.mutate({ email: "carol@example.com", password: "wrong-password" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<never>).message).toBe("invalid credentials");
+    expect((error as TRPCClientError<never>).data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401 });
+  });
+
+  it("bad input is BAD_REQUEST with a message a person can read", async () => {
+    const client = createClient({ url });
+    const error = await client.auth.signIn.mutate({ email: "no-at-sign", password: "long-enough-pw" }).catch((e: unknown) => e);
+    expect((error as TRPCClientError<never>).data).toMatchObject({ code: "BAD_REQUEST" });
+    expect((error as TRPCClientError<never>).message).toMatch(/valid email/);
+  });
+
+  it("batches many calls into one request (long batch URLs are accepted)", async () => {
+    const client = createClient({ url });
+    await client.auth.signIn.mutate(admin);
+    const { items } = await client.users.list.query();
+    const ids = Array.from({ length: 40 }, (_, i) => items[i % items.length]!.id);
+    const users = await Promise.all(ids.map((id) => client.users.findById.query(id)));
+    expect(users.map((u) => u.id)).toEqual(ids);
+  });
+});

@@ -1,0 +1,20 @@
+// `pnpm db:seed`: creates the admin account (ADMIN_EMAIL / ADMIN_PASSWORD) if it does not exist,
+// and prints the credentials. Safe to run any number of times.
+import { loadConfig, seedAdmin } from "@platform/api";
+import { createPrismaClient } from "@platform/db";
+
+const config = loadConfig();
+if (!config.databaseUrl) {
+  console.error("DATABASE_URL is not set: set it to the database to seed (`pnpm dev` seeds the embedded one by itself).");
+  process.exit(1);
+}
+const prisma = createPrismaClient({ url: config.databaseUrl, poolMax: 1 });
+try {
+  const { created } = await seedAdmin(prisma, config.admin);
+  console.log(created ? "Admin created:" : "Admin already exists (password unchanged):");
+  console.log(`  email:    ${config.admin.email}`);
+  if (created) console.log(`  password: ${config.admin.password}`);
+  console.log("Verify: sign in with these credentials and call users.list (see README.md, 'Use the client').");
+} finally {
+  await prisma.$disconnect();
+}
