@@ -4,11 +4,11 @@ import { loadConfig, seedAdmin } from "@platform/api";
 import { createPrismaClient } from "@platform/db";
 
 const config = loadConfig();
-if (!config.databaseUrl) {
-  console.error("DATABASE_URL is not set: set it to the database to seed (`pnpm dev` seeds the embedded one by itself).");
+if (config.database.kind !== "server") {
+  console.error("DATABASE_URL is not set: set it to the database to seed (`pnpm dev` seeds the embedded database by itself).");
   process.exit(1);
 }
-const prisma = createPrismaClient({ url: config.databaseUrl, poolMax: 1 });
+const prisma = createPrismaClient({ url: config.database.url, poolMax: 1 });
 try {
   const { created } = await seedAdmin(prisma, config.admin);
   console.log(created ? "Admin created:" : "Admin already exists (password unchanged):");

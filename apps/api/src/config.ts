@@ -2,6 +2,8 @@
 // start-up; every problem is reported at once, each naming its variable. No secret has a
 // production default: with NODE_ENV=production a missing, short or development JWT_SECRET stops
 // the process before it listens.
+import { resolve } from "node:path";
+import { repoRoot } from "@platform/db";
 import { z } from "zod";
 
 export const developmentJwtSecret = "development-only-secret-do-not-use-in-production!";
@@ -26,6 +28,9 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
   DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
   REDIS_URL: optionalUrl(["redis", "rediss"]),
+  DATA_DIR: z.string().trim().min(1).optional(),
+  ALLOW_EMBEDDED: z.enum(["0", "1", "true", "false"]).optional(),
+  SESSION_STORE: z.enum(["redis", "memory"]).optional(),
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default("my-platform"),
   JWT_AUDIENCE: z.string().min(1).default("my-platform"),
@@ -41,8 +46,10 @@ export interface Config {
   env: "development" | "production" | "test";
   host: string;
   port: number;
-  databaseUrl: string | undefined;
-  redisUrl: string | undefined;
+  /** A PostgreSQL server, or the embedded database (PGlite) with its data in `dataDir`. */
+  database: { kind: "server"; url: string } | { kind: "embedded"; dataDir: string };
+  /** Redis (shared by every instance), or this process's memory (one instance only). */
+  registry: { kind: "redis"; url: string } | { kind: "memory" };
   jwt: { secret: string; issuer: string; audience: string; isDevelopmentSecret: boolean };
   accessTokenTtlSeconds: number;
   sessionTtlSeconds: number;
@@ -75,6 +82,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else if (isProduction && secret === developmentJwtSecret) {
     problems.push("JWT_SECRET: the development default cannot be used in production");
   }
+
+  const allowEmbedded = vars.ALLOW_EMBEDDED === "1" || vars.ALLOW_EMBEDDED === "true";
+  if (isProduction && !vars.DATABASE_URL && !allowEmbedded) {
+    problems.push(
+      "DATABASE_URL: required in production. The embedded database serves a single process and is meant for development; set ALLOW_EMBEDDED=1 to use it anyway.",
+    );
+  }
+  const sessionStore = vars.SESSION_STORE ?? (vars.REDIS_URL ? "redis" : "memory");
+  if (sessionStore === "redis" && !vars.REDIS_URL) problems.push("REDIS_URL: required when SESSION_STORE=redis");
+  if (isProduction && sessionStore === "memory" && vars.SESSION_STORE !== "memory") {
+    problems.push(
+      "REDIS_URL: required in production. Without it sessions live in this process only, so a sign-out or role change on one instance would not reach the others; set SESSION_STORE=memory to accept that for a single instance.",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const corsOrigin = vars.CORS_ORIGIN?.trim();
@@ -82,8 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: vars.NODE_ENV,
     host: vars.HOST,
     port: vars.PORT,
-    databaseUrl: vars.DATABASE_URL,
-    redisUrl: vars.REDIS_URL,
+    database: vars.DATABASE_URL
+      ? { kind: "server", url: vars.DATABASE_URL }
+      : { kind: "embedded", dataDir: resolve(repoRoot, vars.DATA_DIR ?? ".data") },
+    registry: sessionStore === "redis" && vars.REDIS_URL ? { kind: "redis", url: vars.REDIS_URL } : { kind: "memory" },
     jwt: {
       secret: secret!,
       issuer: vars.JWT_ISSUER,

@@ -1,29 +1,103 @@
-// The real entry point, as a process: bad configuration must stop it before it listens.
-import { execFile } from "node:child_process";
+// The real entry point, as a process: what a person sees when starting it.
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 const mainPath = fileURLToPath(new URL("./main.ts", import.meta.url));
+const nodeArgs = ["--import", "tsx", "--conditions=source", mainPath];
+const scratch = mkdtempSync(join(tmpdir(), "api-main-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** Runs main.ts to its end (it must exit by itself). */
 function runMain(env: Record<string, string>) {
   return new Promise<{ code: number | null; output: string }>((resolve) => {
     const child = execFile(
       process.execPath,
-      ["--import", "tsx", "--conditions=source", mainPath],
-      { env: { PATH: process.env.PATH ?? "", PORT: "0", ...env }, timeout: 20_000 },
+      nodeArgs,
+      { env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "silent", ...env }, timeout: 30_000 },
       (error, stdout, stderr) => resolve({ code: child.exitCode ?? (error ? 1 : 0), output: stdout + stderr }),
     );
   });
 }
 
-describe("start-up in production", () => {
+describe("start-up refusals", () => {
   it.each([
     ["missing", {}],
     ["short", { JWT_SECRET: "short-secret" }],
-  ])("exits non-zero, naming JWT_SECRET, when it is %s, before listening", async (_, env) => {
+  ])("in production, exits non-zero naming JWT_SECRET when it is %s, before listening", async (_, env) => {
     const { code, output } = await runMain({ NODE_ENV: "production", ...env });
     expect(code).not.toBe(0);
     expect(output).toMatch(/JWT_SECRET/);
     expect(output).not.toMatch(/listening/i);
   });
+
+  it("in production, refuses the embedded database and the in-process registry, saying why", async () => {
+    const { code, output } = await runMain({ NODE_ENV: "production", JWT_SECRET: "p".repeat(40) });
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/DATABASE_URL: required in production.*ALLOW_EMBEDDED=1/);
+    expect(output).toMatch(/REDIS_URL: required in production.*SESSION_STORE=memory/);
+  });
+
+  it("a port already in use is a clear message, not a stack trace", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, output } = await runMain({ PORT: String(port), DATA_DIR: join(scratch, "port") });
+      expect(code).not.toBe(0);
+      expect(output).toContain(`Port ${port} is already in use`);
+      expect(output).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("a data directory on a read-only path is a clear message", async () => {
+    const { code, output } = await runMain({ DATA_DIR: "/sys/platform-identity-data" });
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/Cannot write to the data directory \/sys\/platform-identity-data.*DATA_DIR/);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("zero-setup start (no DATABASE_URL, no REDIS_URL)", () => {
+  it("boots on the embedded database, says what it uses, seeds the admin, serves sign-in, and stops on SIGTERM", async () => {
+    const dataDir = join(scratch, "zero-setup");
+    const child = spawn(process.execPath, nodeArgs, {
+      env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "silent", DATA_DIR: dataDir },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line in 30 s:\n${output}`)), 30_000);
+      child.stdout.on("data", () => {
+        const match = output.match(/API listening on (http:\/\/[^ ]+)/);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    expect(output).toContain(`database: embedded PostgreSQL (PGlite), data in ${dataDir}`);
+    expect(output).toContain("session registry: in-process (this instance only");
+    expect(output).toContain("admin created: admin@example.com / correct-horse-battery-staple");
+
+    expect((await fetch(`${url}/ready`)).status).toBe(200);
+    const signIn = await fetch(`${url}/trpc/auth.signIn`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ json: { email: "admin@example.com", password: "correct-horse-battery-staple" } }),
+    });
+    expect(signIn.status).toBe(200);
+
+    const exitCode = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exitCode).toBe(0);
+    expect(output).toContain("SIGTERM received");
+  }, 60_000);
 });

@@ -22,15 +22,16 @@ async function main() {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
 
+  let address: string;
   try {
-    await server.listen({ host: config.host, port: config.port });
+    address = await server.listen({ host: config.host, port: config.port });
   } catch (error) {
     await server.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new StartupError(`Port ${config.port} is already in use: stop the other process or set PORT`);
     throw error;
   }
-  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.port}`;
+  const url = address.replace("0.0.0.0", "127.0.0.1");
   console.log([...opened.report, `API listening on ${url} (tRPC at ${url}/trpc)`].join("\n"));
 }
 

@@ -1,6 +1,11 @@
-// Opens the real connections named by the configuration and assembles the dependencies.
-import { createRedisSessionRegistry, type SessionRegistry } from "@platform/auth";
-import { applyMigrations, createPrismaClient, type PrismaClient } from "@platform/db";
+// Opens what the configuration names and assembles the dependencies:
+//   database  a PostgreSQL server (DATABASE_URL), or the embedded one in DATA_DIR (default .data/)
+//   registry  Redis (REDIS_URL), shared by every instance; or in-process, for one instance only
+// The embedded database is always migrated on start (nobody else can reach it to do so); a
+// server is migrated on start in development, and with `pnpm db:migrate` elsewhere. In
+// development the admin is created too.
+import { createMemorySessionRegistry, createRedisSessionRegistry, type SessionRegistry } from "@platform/auth";
+import { applyMigrations, createPrismaClient, startEmbeddedPostgres, type PrismaClient } from "@platform/db";
 import { Redis } from "ioredis";
 import type { Config } from "./config.js";
 import { createDeps, type ApiDeps } from "./deps.js";
@@ -17,6 +22,12 @@ export interface OpenedDeps {
   close(): Promise<void>;
 }
 
+interface Opened<T> {
+  value: T;
+  description: string;
+  close(): Promise<void>;
+}
+
 /** "postgres://user:secret@host:5432/db" -> "postgres://user@host:5432/db" (never log passwords). */
 export function redactUrl(url: string): string {
   const parsed = new URL(url);
@@ -24,23 +35,55 @@ export function redactUrl(url: string): string {
   return parsed.toString();
 }
 
-async function openDatabase(config: Config) {
-  if (!config.databaseUrl) {
-    throw new StartupError("DATABASE_URL is not set: set it to a postgres:// URL");
+async function openDatabase(config: Config, report: string[]): Promise<Opened<PrismaClient>> {
+  if (config.database.kind === "server") {
+    const { url } = config.database;
+    const prisma = createPrismaClient({ url });
+    try {
+      await prisma.$queryRaw`SELECT 1`;
+      if (config.env === "development") report.push(migrationReport(await applyMigrations(url)));
+    } catch (error) {
+      await prisma.$disconnect();
+      throw new StartupError(`Cannot use PostgreSQL at DATABASE_URL=${redactUrl(url)}: ${(error as Error).message}`);
+    }
+    return { value: prisma, description: `PostgreSQL at ${redactUrl(url)}`, close: () => prisma.$disconnect() };
   }
-  const prisma = createPrismaClient({ url: config.databaseUrl });
+
+  const { dataDir } = config.database;
+  const embedded = await startEmbeddedPostgres({ dataDir }).catch((error: Error) => {
+    throw new StartupError(error.message);
+  });
   try {
-    await prisma.$queryRaw`SELECT 1`;
+    report.push(migrationReport(await applyMigrations(embedded.url)));
+    await embedded.waitForIdle();
   } catch (error) {
-    await prisma.$disconnect();
-    throw new StartupError(`Cannot reach PostgreSQL at DATABASE_URL=${redactUrl(config.databaseUrl)}: ${(error as Error).message}`);
+    await embedded.stop();
+    throw new StartupError(`Cannot migrate the embedded database in ${dataDir}: ${(error as Error).message}`);
   }
-  return { prisma, description: `PostgreSQL at ${redactUrl(config.databaseUrl)}` };
+  const prisma = createPrismaClient({ url: embedded.url, poolMax: embedded.poolMax });
+  return {
+    value: prisma,
+    description: `embedded PostgreSQL (PGlite), data in ${dataDir}${embedded.isNew ? " (new)" : ""}; one process only, set DATABASE_URL for a server`,
+    close: async () => {
+      await prisma.$disconnect();
+      await embedded.stop();
+    },
+  };
 }
 
-async function openRegistry(config: Config): Promise<{ registry: SessionRegistry; description: string }> {
-  if (!config.redisUrl) throw new StartupError("REDIS_URL is not set: set it to a redis:// URL");
-  const redis = new Redis(config.redisUrl, {
+const migrationReport = (applied: string[]) => (applied.length ? `migrations applied: ${applied.join(", ")}` : "migrations: up to date");
+
+async function openRegistry(config: Config): Promise<Opened<SessionRegistry>> {
+  if (config.registry.kind === "memory") {
+    const registry = createMemorySessionRegistry();
+    return {
+      value: registry,
+      description: "in-process (this instance only: sessions are not shared; set REDIS_URL to share them)",
+      close: () => registry.close(),
+    };
+  }
+  const { url } = config.registry;
+  const redis = new Redis(url, {
     lazyConnect: true,
     // fail fast while Redis is away (calls get 503) instead of queueing requests
     enableOfflineQueue: false,
@@ -50,41 +93,37 @@ async function openRegistry(config: Config): Promise<{ registry: SessionRegistry
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new StartupError(`Cannot reach Redis at REDIS_URL=${redactUrl(config.redisUrl)}: ${(error as Error).message}`);
+    throw new StartupError(`Cannot reach Redis at REDIS_URL=${redactUrl(url)}: ${(error as Error).message}`);
   }
-  return { registry: createRedisSessionRegistry({ redis }), description: `Redis at ${redactUrl(config.redisUrl)} (shared)` };
-}
-
-async function prepareDatabase(config: Config, prisma: PrismaClient, databaseUrl: string, report: string[]) {
-  if (config.env !== "development") return;
-  const applied = await applyMigrations(databaseUrl);
-  report.push(applied.length ? `migrations applied: ${applied.join(", ")}` : "migrations: up to date");
-  const admin = await seedAdmin(prisma, config.admin);
-  report.push(
-    admin.created
-      ? `admin created: ${config.admin.email} / ${config.admin.password}`
-      : `admin: ${config.admin.email} (already existed; password unchanged)`,
-  );
+  const registry = createRedisSessionRegistry({ redis });
+  return { value: registry, description: `Redis at ${redactUrl(url)} (shared)`, close: () => registry.close() };
 }
 
 export async function openDeps(config: Config): Promise<OpenedDeps> {
-  const database = await openDatabase(config);
-  let registry: SessionRegistry | undefined;
+  const report: string[] = [];
+  const registry = await openRegistry(config);
+  let database: Opened<PrismaClient> | undefined;
   try {
-    const opened = await openRegistry(config);
-    registry = opened.registry;
-    const report = [`database: ${database.description}`, `session registry: ${opened.description}`];
-    await prepareDatabase(config, database.prisma, config.databaseUrl!, report);
-    const deps = createDeps({ config, prisma: database.prisma, registry });
-    return {
-      deps,
-      report,
-      close: async () => {
-        await Promise.allSettled([database.prisma.$disconnect(), opened.registry.close()]);
-      },
-    };
+    database = await openDatabase(config, report);
+    report.unshift(`database: ${database.description}`, `session registry: ${registry.description}`);
+    if (config.env === "development") {
+      const admin = await seedAdmin(database.value, config.admin);
+      report.push(
+        admin.created
+          ? `admin created: ${config.admin.email} / ${config.admin.password}`
+          : `admin: ${config.admin.email} (already existed; password unchanged)`,
+      );
+    }
   } catch (error) {
-    await Promise.allSettled([database.prisma.$disconnect(), registry?.close()]);
+    await Promise.allSettled([database?.close(), registry.close()]);
     throw error;
   }
+  const opened = database;
+  return {
+    deps: createDeps({ config, prisma: opened.value, registry: registry.value }),
+    report,
+    close: async () => {
+      await Promise.allSettled([opened.close(), registry.close()]);
+    },
+  };
 }

@@ -1,7 +1,8 @@
-// Test support: a Redis connection whose keys live under a prefix of their own, so test files
-// share one Redis server without seeing each other's sessions.
+// Test support: a registry for each test file. In Redis (when REDIS_URL is set) its keys live under
+// a prefix of their own, so test files share one server without seeing each other's sessions.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import { createMemorySessionRegistry } from "./memory-session-registry.js";
 import { createRedisSessionRegistry } from "./redis-session-registry.js";
 import type { SessionRegistry } from "./session-registry.js";
 
@@ -33,5 +34,41 @@ export async function createTestRedis(url = process.env.REDIS_URL): Promise<Test
       await forgetAll();
       await redis.quit();
     },
+  };
+}
+
+export interface TestRegistry {
+  registry: SessionRegistry;
+  kind: "redis" | "memory";
+  /** Empties the registry, as a Redis restart without persistence would. */
+  forgetAll(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** A registry for one test file: in Redis when REDIS_URL is set, in-process otherwise. */
+export async function createTestRegistry(url = process.env.REDIS_URL): Promise<TestRegistry> {
+  if (url) {
+    const testRedis = await createTestRedis(url);
+    return { registry: testRedis.createRegistry(), kind: "redis", forgetAll: testRedis.forgetAll, cleanup: testRedis.cleanup };
+  }
+  // forgetting swaps in an empty registry behind a stable facade
+  let inner = createMemorySessionRegistry();
+  const registry: SessionRegistry = {
+    lookup: (...args) => inner.lookup(...args),
+    register: (...args) => inner.register(...args),
+    restore: (...args) => inner.restore(...args),
+    revoke: (...args) => inner.revoke(...args),
+    setRoles: (...args) => inner.setRoles(...args),
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+  };
+  return {
+    registry,
+    kind: "memory",
+    async forgetAll() {
+      await inner.close();
+      inner = createMemorySessionRegistry();
+    },
+    cleanup: () => inner.close(),
   };
 }

@@ -1,6 +1,8 @@
 // A complete API on a database and a registry of its own: what each test file starts with.
+// Real services when DATABASE_URL / REDIS_URL are set; embedded Postgres and the in-process
+// registry otherwise (the same code paths, see @platform/db/testing and @platform/auth/testing).
 import { hashPassword, type RequestInfo } from "@platform/auth";
-import { createTestRedis } from "@platform/auth/testing";
+import { createTestRegistry } from "@platform/auth/testing";
 import { createTestDatabase } from "@platform/db/testing";
 import { createCaller } from "../caller.js";
 import { loadConfig, type Config } from "../config.js";
@@ -27,14 +29,14 @@ export interface TestHarness {
 }
 
 export async function createTestHarness(env: Record<string, string> = {}): Promise<TestHarness> {
-  const [database, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
-  const deps = createDeps({ config: testConfig(env), prisma: database.prisma, registry: redis.createRegistry() });
+  const [database, registry] = await Promise.all([createTestDatabase(), createTestRegistry()]);
+  const deps = createDeps({ config: testConfig(env), prisma: database.prisma, registry: registry.registry });
   const caller = (token?: string) => createCaller(deps, token ? { authorization: `Bearer ${token}` } : {});
   return {
     deps,
     caller,
     callerWith: (request) => createCaller(deps, request),
-    forgetRegistry: () => redis.forgetAll(),
+    forgetRegistry: () => registry.forgetAll(),
     async createUser({ email, password, roles = ["user"], name = email.split("@")[0]! }) {
       return deps.prisma.user.create({
         data: { email, name, roles, passwordHash: await hashPassword(password) },
@@ -45,7 +47,7 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
       return (await caller().auth.signIn({ email, password })).token;
     },
     async close() {
-      await Promise.all([database.drop(), redis.cleanup()]);
+      await Promise.all([database.drop(), registry.cleanup()]);
     },
   };
 }

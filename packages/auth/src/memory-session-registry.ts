@@ -1,0 +1,79 @@
+// Session registry in this process's memory: the zero-setup default when REDIS_URL is not set.
+// Same interface and behaviour as the Redis registry (the shared contract tests prove it), but
+// nothing is shared: it is correct for ONE API instance only. With several instances, a sign-out
+// on one would not be seen by the others; use Redis for that.
+import { defaultRolesTtlSeconds, type RegisteredSession, type SessionLookup, type SessionRegistry } from "./session-registry.js";
+
+export interface MemorySessionRegistryOptions {
+  rolesTtlSeconds?: number;
+  now?: () => Date;
+}
+
+interface Expiring<T> {
+  value: T;
+  expiresAt: number;
+}
+
+export function createMemorySessionRegistry(options: MemorySessionRegistryOptions = {}): SessionRegistry {
+  const now = () => (options.now ?? (() => new Date()))().getTime();
+  const rolesTtlMs = (options.rolesTtlSeconds ?? defaultRolesTtlSeconds) * 1000;
+  const sessions = new Map<string, Expiring<"live" | "revoked">>();
+  const roles = new Map<string, Expiring<readonly string[]>>();
+  const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
+
+  function read<T>(map: Map<string, Expiring<T>>, key: string): T | undefined {
+    const entry = map.get(key);
+    if (entry && entry.expiresAt <= now()) {
+      map.delete(key);
+      return undefined;
+    }
+    return entry?.value;
+  }
+
+  function write<T>(map: Map<string, Expiring<T>>, key: string, value: T, expiresAt: number, onlyIfAbsent = false) {
+    if (expiresAt <= now()) return;
+    if (onlyIfAbsent && read(map, key) !== undefined) return;
+    map.set(key, { value, expiresAt });
+  }
+
+  // expired entries are dropped when read, and swept now and then so memory stays bounded
+  const sweep = setInterval(() => {
+    const time = now();
+    for (const map of [sessions, roles] as Map<string, Expiring<unknown>>[]) {
+      for (const [key, entry] of map) if (entry.expiresAt <= time) map.delete(key);
+    }
+  }, 60_000);
+  sweep.unref();
+
+  function store(session: RegisteredSession, userRoles: readonly string[], onlyIfAbsent: boolean) {
+    write(sessions, sessionKey(session.userId, session.sessionId), "live", session.expiresAt.getTime(), onlyIfAbsent);
+    write(roles, session.userId, [...userRoles], now() + rolesTtlMs, onlyIfAbsent);
+  }
+
+  return {
+    async lookup(sessionId, userId): Promise<SessionLookup> {
+      const state = read(sessions, sessionKey(userId, sessionId));
+      if (state === "revoked") return { status: "revoked" };
+      const userRoles = read(roles, userId);
+      if (state !== "live" || !userRoles) return { status: "unknown" };
+      return { status: "live", roles: userRoles };
+    },
+    register: async (session, userRoles) => store(session, userRoles, false),
+    restore: async (session, userRoles) => store(session, userRoles, true),
+    async revoke(userId, revoked) {
+      for (const { sessionId, expiresAt } of revoked) {
+        sessions.delete(sessionKey(userId, sessionId));
+        write(sessions, sessionKey(userId, sessionId), "revoked", expiresAt.getTime());
+      }
+    },
+    async setRoles(userId, userRoles) {
+      write(roles, userId, [...userRoles], now() + rolesTtlMs);
+    },
+    async ping() {},
+    async close() {
+      clearInterval(sweep);
+      sessions.clear();
+      roles.clear();
+    },
+  };
+}

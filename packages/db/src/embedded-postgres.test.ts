@@ -1,0 +1,103 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { createPrismaClient } from "./client.js";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.js";
+import { applyMigrations } from "./migrate.js";
+
+const exec = promisify(execFile);
+const started: EmbeddedPostgres[] = [];
+const directories: string[] = [];
+const newDataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "embedded-pg-"));
+  directories.push(dir);
+  return join(dir, "data");
+};
+const start = async (dataDir: string) => {
+  const db = await startEmbeddedPostgres({ dataDir });
+  started.push(db);
+  return db;
+};
+afterEach(async () => {
+  for (const db of started.splice(0)) await db.stop().catch(() => {});
+  for (const dir of directories.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("embedded Postgres", () => {
+  it("is reached through adapter-pg like a server, and keeps its data across restarts", async () => {
+    const dataDir = newDataDir();
+    const first = await start(dataDir);
+    expect(first.isNew).toBe(true);
+    expect(await applyMigrations(first.url)).toEqual([expect.stringMatching(/_init$/)]);
+    await first.waitForIdle();
+    const prisma = createPrismaClient({ url: first.url, poolMax: first.poolMax });
+    await prisma.user.create({ data: { email: "kept@example.com", name: "Kept", passwordHash: "x" } });
+    await prisma.$disconnect();
+    await first.stop();
+
+    const second = await start(dataDir);
+    expect(second.isNew).toBe(false);
+    expect(await applyMigrations(second.url)).toEqual([]);
+    await second.waitForIdle();
+    const reopened = createPrismaClient({ url: second.url, poolMax: second.poolMax });
+    expect(await reopened.user.findMany({ select: { email: true } })).toEqual([{ email: "kept@example.com" }]);
+    await reopened.$disconnect();
+  }, 60_000);
+
+  it("refuses a second process on the same data directory, naming the one that has it", async () => {
+    const dataDir = newDataDir();
+    await start(dataDir);
+    const script = `import("${fileURLToPath(new URL("./embedded-postgres.ts", import.meta.url))}")
+      .then((m) => m.startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} }))
+      .then(() => { console.log("opened"); process.exit(0); }, (e) => { console.error(e.message); process.exit(3); });`;
+    const result = await exec(process.execPath, ["--import", "tsx", "-e", script]).catch((error) => error);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(new RegExp(`in use by another process \\(pid ${process.pid}\\)`));
+  }, 60_000);
+
+  it("refuses a second start in the same process too", async () => {
+    const dataDir = newDataDir();
+    await start(dataDir);
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/in use by this process/);
+  });
+
+  it("takes over a lock left by a process that has ended", async () => {
+    const dataDir = newDataDir();
+    (await start(dataDir)).stop();
+    await started.pop()!.stop().catch(() => {});
+    writeFileSync(join(dataDir, "owner.pid"), "999999");
+    await expect(start(dataDir)).resolves.toMatchObject({ isNew: false });
+  });
+
+  it("refuses a directory that is not one of ours", async () => {
+    const dataDir = newDataDir();
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, "notes.txt"), "someone's files");
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/is not an embedded database of this project/);
+  });
+
+  it("refuses to start on an empty database when its data has gone missing", async () => {
+    const dataDir = newDataDir();
+    await (await start(dataDir)).stop();
+    started.pop();
+    rmSync(join(dataDir, "pgdata"), { recursive: true });
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/is incomplete .* Refusing to start on an empty database/);
+  });
+
+  it("explains a damaged data directory instead of crashing", async () => {
+    const dataDir = newDataDir();
+    await (await start(dataDir)).stop();
+    started.pop();
+    writeFileSync(join(dataDir, "pgdata", "global", "pg_control"), Buffer.alloc(8192, 7));
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/could not be opened .* delete it to start afresh/);
+  }, 60_000);
+
+  it("explains a data directory that cannot be written", async () => {
+    await expect(startEmbeddedPostgres({ dataDir: "/sys/platform-identity-data" })).rejects.toThrow(/Cannot write to the data directory/);
+    await expect(startEmbeddedPostgres({ dataDir: "/dev/null/data" })).rejects.toThrow(/Cannot write to the data directory/);
+  });
+});

@@ -1,0 +1,190 @@
+// The zero-setup database: PGlite (Postgres compiled to wasm) behind a Postgres wire-protocol
+// socket on 127.0.0.1, so the app reaches it through the very same `@prisma/adapter-pg` path as a
+// real server. Limits, and how they are handled:
+//  - PGlite serves one connection correctly (more interleave transactions: pglite #1046, #977),
+//    so the socket accepts one connection and clients must use a pool of one (`poolMax`).
+//  - PGlite has no lock on its data directory and two processes on one directory silently lose
+//    writes, so we take one (a pid file) and refuse a second process with a clear message.
+//  - A data directory is only opened if it is ours (a marker file), so a corrupt, foreign or
+//    half-deleted directory gives an error that says what to do, never a silently empty database.
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface EmbeddedPostgres {
+  url: string;
+  /** Clients must not open more connections than this. */
+  poolMax: 1;
+  /** Where the data lives; undefined when in memory. */
+  dataDir: string | undefined;
+  /** Whether this start created the database (false: reopened existing data). */
+  isNew: boolean;
+  /**
+   * Resolves once no client is connected. The socket refuses a second connection, and a client
+   * that has just closed its own (e.g. the migration engine) is only gone once the server saw it.
+   */
+  waitForIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** A directory for the data; undefined keeps everything in memory. */
+  dataDir?: string;
+  /** A snapshot made by `dumpDataDir` to start from (in-memory databases only). */
+  snapshot?: Blob;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+}
+
+export class EmbeddedPostgresError extends Error {
+  override name = "EmbeddedPostgresError";
+}
+
+const markerFile = "platform-identity.json";
+const lockFile = "owner.pid";
+const pgdata = "pgdata";
+
+function describeFsError(error: unknown, dataDir: string): EmbeddedPostgresError | unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EACCES" || code === "EROFS" || code === "EPERM" || code === "ENOTDIR" || code === "ENOENT") {
+    return new EmbeddedPostgresError(
+      `Cannot write to the data directory ${dataDir} (${code}): make it writable, set DATA_DIR to a writable directory, or set DATABASE_URL to use a PostgreSQL server.`,
+    );
+  }
+  return error;
+}
+
+/** Refuses directories that are not ours, or ours but without their data. */
+function checkDataDir(dataDir: string): { isNew: boolean } {
+  const entries = existsSync(dataDir) ? readdirSync(dataDir) : [];
+  const hasMarker = entries.includes(markerFile);
+  if (!hasMarker && entries.some((entry) => entry !== lockFile)) {
+    throw new EmbeddedPostgresError(
+      `${dataDir} exists but is not an embedded database of this project (no ${markerFile}). Move it away or set DATA_DIR to another directory.`,
+    );
+  }
+  if (hasMarker && !existsSync(join(dataDir, pgdata, "PG_VERSION"))) {
+    throw new EmbeddedPostgresError(
+      `The embedded database in ${dataDir} is incomplete (${pgdata}/ is missing or damaged). Refusing to start on an empty database: restore it from a backup, or delete ${dataDir} to start afresh.`,
+    );
+  }
+  return { isNew: !hasMarker };
+}
+
+/** Takes the directory for this process, or explains who has it. Returns the release function. */
+function lockDataDir(dataDir: string): () => void {
+  const path = join(dataDir, lockFile);
+  for (;;) {
+    try {
+      closeSync(openSync(path, "wx"));
+      writeFileSync(path, String(process.pid));
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw describeFsError(error, dataDir);
+    }
+    const pid = Number(readFileSync(path, "utf8"));
+    if (pid && isRunning(pid)) {
+      const who = pid === process.pid ? "this process already" : `another process (pid ${pid})`;
+      throw new EmbeddedPostgresError(
+        `The embedded database in ${dataDir} is in use by ${who}. Stop that process first (the embedded database serves one process), or set DATA_DIR to another directory.`,
+      );
+    }
+    rmSync(path, { force: true }); // left behind by a process that has ended
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  const { dataDir } = options;
+
+  let release = () => {};
+  let isNew = true;
+  if (dataDir) {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (error) {
+      throw describeFsError(error, dataDir);
+    }
+    release = lockDataDir(dataDir);
+    try {
+      isNew = checkDataDir(dataDir).isNew;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  let db: InstanceType<typeof PGlite>;
+  try {
+    db = await PGlite.create({
+      ...(dataDir ? { dataDir: join(dataDir, pgdata) } : {}),
+      ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
+    });
+    if (dataDir && isNew) {
+      writeFileSync(join(dataDir, markerFile), `${JSON.stringify({ createdAt: new Date().toISOString(), engine: "pglite" }, null, 2)}\n`);
+    }
+  } catch (error) {
+    release();
+    if (error instanceof EmbeddedPostgresError) throw error;
+    const fsError = describeFsError(error, dataDir ?? "(memory)");
+    if (fsError instanceof EmbeddedPostgresError) throw fsError;
+    throw new EmbeddedPostgresError(
+      `The embedded database${dataDir ? ` in ${dataDir}` : ""} could not be opened (${(error as Error).message}). If the directory is damaged, restore it from a backup or delete it to start afresh.`,
+      { cause: error },
+    );
+  }
+
+  // maxConnections MUST stay 1: more interleave protocol messages and transactions
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 1 });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    release();
+    throw error;
+  }
+
+  return {
+    url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres`,
+    poolMax: 1,
+    dataDir,
+    isNew,
+    async waitForIdle() {
+      for (let waited = 0; server.getStats().activeConnections > 0; waited += 10) {
+        if (waited > 10_000) throw new EmbeddedPostgresError("The embedded database still has a client connected after 10 s");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async stop() {
+      await server.stop();
+      await db.close();
+      release();
+    },
+  };
+}
+
+/** A compressed copy of an in-memory database, to start others from it quickly. */
+export async function snapshotEmbeddedPostgres(build: (url: string) => Promise<void>): Promise<Blob> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  const db = await PGlite.create();
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 });
+  await server.start();
+  try {
+    await build(`postgresql://postgres:postgres@${server.getServerConn()}/postgres`);
+  } finally {
+    await server.stop();
+  }
+  const snapshot = await db.dumpDataDir("gzip");
+  await db.close();
+  return snapshot;
+}
