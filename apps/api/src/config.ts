@@ -3,6 +3,7 @@
 // production default: with NODE_ENV=production a missing, short or development JWT_SECRET stops
 // the process before it listens.
 import { resolve } from "node:path";
+import type { RateLimitPolicy } from "@platform/auth";
 import { repoRoot } from "@platform/db";
 import { z } from "zod";
 
@@ -36,7 +37,18 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default("my-platform"),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  SESSION_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
   CORS_ORIGIN: z.string().optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, "must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs")
+    .optional(),
+  SIGN_IN_ACCOUNT_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_IP_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(50),
+  SIGN_IN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  SIGN_IN_MAX_DELAY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ADMIN_EMAIL: z.email().default("admin@example.com"),
   ADMIN_PASSWORD: z.string().min(8).max(128).default("correct-horse-battery-staple"),
@@ -53,6 +65,17 @@ export interface Config {
   jwt: { secret: string; issuer: string; audience: string; isDevelopmentSecret: boolean };
   accessTokenTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** A spent refresh token replayed within this many seconds gets the same result (two tabs), not a revocation. */
+  refreshReuseGraceSeconds: number;
+  /** How often expired sessions are deleted (0: never, e.g. when a cron job does it). */
+  sessionSweepIntervalMinutes: number;
+  /** Whose X-Forwarded-For to believe for the client IP: nobody (false), N hops, or these proxies. */
+  trustProxy: boolean | number | string[];
+  /** Sign-in back-off, per account (normalised email) and per client IP. */
+  signInLimits: {
+    account: RateLimitPolicy;
+    ip: RateLimitPolicy;
+  };
   /** true: reflect any origin (development); a list: only those; false: no CORS headers. */
   corsOrigin: true | false | string[];
   logLevel: string;
@@ -99,6 +122,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const corsOrigin = vars.CORS_ORIGIN?.trim();
+  const trustProxy = vars.TRUST_PROXY ?? "false";
+  const limitWindow = {
+    windowMs: vars.SIGN_IN_LIMIT_WINDOW_MINUTES * 60_000,
+    baseDelayMs: 1000,
+    maxDelayMs: vars.SIGN_IN_MAX_DELAY_MINUTES * 60_000,
+  };
   return {
     env: vars.NODE_ENV,
     host: vars.HOST,
@@ -115,7 +144,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL_SECONDS,
     sessionTtlSeconds: vars.SESSION_TTL_DAYS * 24 * 60 * 60,
+    refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
+    sessionSweepIntervalMinutes: vars.SESSION_SWEEP_INTERVAL_MINUTES,
     corsOrigin: corsOrigin ? corsOrigin.split(",").map((o) => o.trim()) : !isProduction,
+    trustProxy: /^(true|false)$/.test(trustProxy)
+      ? trustProxy === "true"
+      : /^\d+$/.test(trustProxy)
+        ? Number(trustProxy)
+        : trustProxy.split(",").map((address) => address.trim()).filter(Boolean),
+    signInLimits: {
+      account: { freeAttempts: vars.SIGN_IN_ACCOUNT_FREE_ATTEMPTS, ...limitWindow },
+      ip: { freeAttempts: vars.SIGN_IN_IP_FREE_ATTEMPTS, ...limitWindow },
+    },
     logLevel: vars.LOG_LEVEL,
     admin: { email: vars.ADMIN_EMAIL.trim().toLowerCase(), password: vars.ADMIN_PASSWORD },
   };

@@ -1,24 +1,40 @@
 // Everything a procedure needs, created once at start-up and passed through the context.
 // `createDeps` only assembles; `openDeps` (open-deps.ts) opens the real connections. Tests call
 // `createDeps` with their own database and registry.
-import { createTokenService, type AuthDeps, type SessionRegistry, type SessionSource } from "@platform/auth";
+import {
+  createMemoryRateLimiter,
+  createRefreshTokenService,
+  createTokenService,
+  type AuthDeps,
+  type RateLimiter,
+  type RefreshTokenService, type SessionRegistry, type SessionSource } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
 import type { Config } from "./config.js";
 
 export interface ApiDeps extends AuthDeps {
   config: Config;
   prisma: PrismaClient;
+  refreshTokens: RefreshTokenService;
+  signInLimiters: SignInLimiters;
   now: () => Date;
+}
+
+/** Sign-in back-off per account and per client IP (separate budgets: many people can share an IP). */
+export interface SignInLimiters {
+  account: RateLimiter;
+  ip: RateLimiter;
 }
 
 export interface CreateDepsOptions {
   config: Config;
   prisma: PrismaClient;
   registry: SessionRegistry;
+  /** Default: in-process limiters (one instance); pass Redis ones to share counts. */
+  signInLimiters?: SignInLimiters;
   now?: () => Date;
 }
 
-export function createDeps({ config, prisma, registry, now = () => new Date() }: CreateDepsOptions): ApiDeps {
+export function createDeps({ config, prisma, registry, signInLimiters, now = () => new Date() }: CreateDepsOptions): ApiDeps {
   const tokens = createTokenService({ ...config.jwt, accessTokenTtlSeconds: config.accessTokenTtlSeconds, now });
 
   const loadSession: SessionSource = async (sessionId) => {
@@ -30,5 +46,18 @@ export function createDeps({ config, prisma, registry, now = () => new Date() }:
     return { userId: session.userId, expiresAt: session.expiresAt, roles: session.user.roles };
   };
 
-  return { config, prisma, registry, tokens, loadSession, now };
+  const refreshTokens = createRefreshTokenService(config.jwt.secret);
+  return {
+    config,
+    prisma,
+    registry,
+    tokens,
+    refreshTokens,
+    loadSession,
+    now,
+    signInLimiters: signInLimiters ?? {
+      account: createMemoryRateLimiter({ ...config.signInLimits.account, now }),
+      ip: createMemoryRateLimiter({ ...config.signInLimits.ip, now }),
+    },
+  };
 }

@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { StartupError, openDeps } from "./open-deps.js";
 import { buildServer } from "./server.js";
+import { startSessionSweeper } from "./session-sweeper.js";
 
 async function main() {
   const config = loadConfig();
@@ -9,7 +10,14 @@ async function main() {
     console.warn("WARNING: JWT_SECRET is not set; using the development-only secret. Never do this in production.");
   }
   const opened = await openDeps(config);
-  const server = await buildServer(opened.deps, { logger: { level: config.logLevel }, onClose: opened.close });
+  const stopSweeping = startSessionSweeper(opened.deps);
+  const server = await buildServer(opened.deps, {
+    logger: { level: config.logLevel },
+    onClose: async () => {
+      stopSweeping();
+      await opened.close();
+    },
+  });
 
   let isStopping = false;
   const stop = async (signal: string) => {

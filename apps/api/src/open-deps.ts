@@ -1,14 +1,21 @@
 // Opens what the configuration names and assembles the dependencies:
 //   database  a PostgreSQL server (DATABASE_URL), or the embedded one in DATA_DIR (default .data/)
 //   registry  Redis (REDIS_URL), shared by every instance; or in-process, for one instance only
+//             (the sign-in rate-limit counters live with it)
 // The embedded database is always migrated on start (nobody else can reach it to do so); a
 // server is migrated on start in development, and with `pnpm db:migrate` elsewhere. In
 // development the admin is created too.
-import { createMemorySessionRegistry, createRedisSessionRegistry, type SessionRegistry } from "@platform/auth";
+import {
+  createMemoryRateLimiter,
+  createMemorySessionRegistry,
+  createRedisRateLimiter,
+  createRedisSessionRegistry,
+  type SessionRegistry,
+} from "@platform/auth";
 import { applyMigrations, createPrismaClient, startEmbeddedPostgres, type PrismaClient } from "@platform/db";
 import { Redis } from "ioredis";
 import type { Config } from "./config.js";
-import { createDeps, type ApiDeps } from "./deps.js";
+import { createDeps, type ApiDeps, type SignInLimiters } from "./deps.js";
 import { seedAdmin } from "./seed-admin.js";
 
 export class StartupError extends Error {
@@ -55,7 +62,6 @@ async function openDatabase(config: Config, report: string[]): Promise<Opened<Pr
   });
   try {
     report.push(migrationReport(await applyMigrations(embedded.url)));
-    await embedded.waitForIdle();
   } catch (error) {
     await embedded.stop();
     throw new StartupError(`Cannot migrate the embedded database in ${dataDir}: ${(error as Error).message}`);
@@ -73,13 +79,23 @@ async function openDatabase(config: Config, report: string[]): Promise<Opened<Pr
 
 const migrationReport = (applied: string[]) => (applied.length ? `migrations applied: ${applied.join(", ")}` : "migrations: up to date");
 
-async function openRegistry(config: Config): Promise<Opened<SessionRegistry>> {
+interface SharedState {
+  registry: SessionRegistry;
+  signInLimiters: SignInLimiters;
+}
+
+/** The session registry and the sign-in counters: in Redis (shared), or in this process. */
+async function openSharedState(config: Config): Promise<Opened<SharedState>> {
+  const limits = config.signInLimits;
   if (config.registry.kind === "memory") {
-    const registry = createMemorySessionRegistry();
+    const state = {
+      registry: createMemorySessionRegistry(),
+      signInLimiters: { account: createMemoryRateLimiter(limits.account), ip: createMemoryRateLimiter(limits.ip) },
+    };
     return {
-      value: registry,
+      value: state,
       description: "in-process (this instance only: sessions are not shared; set REDIS_URL to share them)",
-      close: () => registry.close(),
+      close: () => state.registry.close(),
     };
   }
   const { url } = config.registry;
@@ -95,17 +111,23 @@ async function openRegistry(config: Config): Promise<Opened<SessionRegistry>> {
     redis.disconnect();
     throw new StartupError(`Cannot reach Redis at REDIS_URL=${redactUrl(url)}: ${(error as Error).message}`);
   }
-  const registry = createRedisSessionRegistry({ redis });
-  return { value: registry, description: `Redis at ${redactUrl(url)} (shared)`, close: () => registry.close() };
+  const state = {
+    registry: createRedisSessionRegistry({ redis }),
+    signInLimiters: {
+      account: createRedisRateLimiter({ redis, keyPrefix: "auth:ratelimit:account:", ...limits.account }),
+      ip: createRedisRateLimiter({ redis, keyPrefix: "auth:ratelimit:ip:", ...limits.ip }),
+    },
+  };
+  return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => state.registry.close() };
 }
 
 export async function openDeps(config: Config): Promise<OpenedDeps> {
   const report: string[] = [];
-  const registry = await openRegistry(config);
+  const shared = await openSharedState(config);
   let database: Opened<PrismaClient> | undefined;
   try {
     database = await openDatabase(config, report);
-    report.unshift(`database: ${database.description}`, `session registry: ${registry.description}`);
+    report.unshift(`database: ${database.description}`, `session registry: ${shared.description}`);
     if (config.env === "development") {
       const admin = await seedAdmin(database.value, config.admin);
       report.push(
@@ -115,15 +137,15 @@ export async function openDeps(config: Config): Promise<OpenedDeps> {
       );
     }
   } catch (error) {
-    await Promise.allSettled([database?.close(), registry.close()]);
+    await Promise.allSettled([database?.close(), shared.close()]);
     throw error;
   }
   const opened = database;
   return {
-    deps: createDeps({ config, prisma: opened.value, registry: registry.value }),
+    deps: createDeps({ config, prisma: opened.value, ...shared.value }),
     report,
     close: async () => {
-      await Promise.allSettled([opened.close(), registry.close()]);
+      await Promise.allSettled([opened.close(), shared.close()]);
     },
   };
 }

@@ -3,6 +3,7 @@
 //   GET /ready   readiness: a real query against Postgres and a ping of the registry; 503 if either fails
 // `buildServer` does not listen; closing the server closes the dependencies (onClose).
 import cors from "@fastify/cors";
+import { retryAfterSecondsOf } from "@platform/auth";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { createContext } from "./context.js";
@@ -20,7 +21,9 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     logger: options.logger ?? false,
     // the batch path of tRPC lives in the URL; the default of 100 gives 414 for ~20 batched calls
     routerOptions: { maxParamLength: 5000 },
-    trustProxy: false,
+    // the client IP (rate limits, audit) comes from X-Forwarded-For only when TRUST_PROXY says so
+    // (a number of hops works at run time; Fastify's types leave it out)
+    trustProxy: deps.config.trustProxy as boolean | string[],
   });
 
   await server.register(cors, { origin: deps.config.corsOrigin, credentials: false });
@@ -35,6 +38,10 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
           ip: req.ip,
           userAgent: req.headers["user-agent"],
         }),
+      responseMeta({ errors }) {
+        const retryAfter = errors.map(retryAfterSecondsOf).find((seconds) => seconds !== undefined);
+        return retryAfter === undefined ? {} : { headers: { "retry-after": String(retryAfter) } };
+      },
       onError({ error, path, req }) {
         // expected errors (bad input, auth) are the client's business; log what is ours
         if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {

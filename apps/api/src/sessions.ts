@@ -1,29 +1,123 @@
-// Starting and ending sessions: the row in Postgres is written first (the source of truth), then
+// Starting, rotating and ending sessions. Postgres is written first (the source of truth), then
 // the registry, so no instance can see a session that Postgres does not have.
+import type { RequestInfo } from "@platform/auth";
 import type { ApiDeps } from "./deps.js";
 
-export async function startSession(deps: ApiDeps, user: { id: string; roles: readonly string[] }) {
+export interface IssuedTokens {
+  token: string;
+  refreshToken: string;
+}
+
+async function issueTokens(deps: ApiDeps, session: { id: string; userId: string; generation: number }, roles: readonly string[]) {
+  return {
+    token: await deps.tokens.sign({ userId: session.userId, sessionId: session.id, roles }),
+    refreshToken: deps.refreshTokens.issue(session.id, session.generation),
+  };
+}
+
+export async function startSession(
+  deps: ApiDeps,
+  user: { id: string; roles: readonly string[] },
+  request: RequestInfo = {},
+): Promise<IssuedTokens & { sessionId: string }> {
   const expiresAt = new Date(deps.now().getTime() + deps.config.sessionTtlSeconds * 1000);
   const session = await deps.prisma.session.create({
-    data: { userId: user.id, expiresAt },
-    select: { id: true, expiresAt: true },
+    data: {
+      userId: user.id,
+      expiresAt,
+      lastUsedAt: deps.now(),
+      ip: request.ip ?? null,
+      userAgent: request.userAgent?.slice(0, 512) ?? null,
+    },
+    select: { id: true },
   });
   await deps.registry.register({ sessionId: session.id, userId: user.id, expiresAt }, user.roles);
-  const token = await deps.tokens.sign({ userId: user.id, sessionId: session.id, roles: user.roles });
-  return { token, session };
+  return { sessionId: session.id, ...(await issueTokens(deps, { id: session.id, userId: user.id, generation: 0 }, user.roles)) };
+}
+
+export type RefreshOutcome =
+  | { status: "rotated"; tokens: IssuedTokens; userId: string }
+  | { status: "invalid" }
+  | { status: "reused"; userId: string; sessionId: string };
+
+/**
+ * Rotates a refresh token. The generation moves forward with a compare-and-set in Postgres, so
+ * of several concurrent refreshes of one token (on any number of instances) exactly one mints
+ * the next generation; the others, inside the grace window, get that same token back. A token
+ * older than that is a replay: the caller must revoke the session.
+ */
+export async function rotateRefreshToken(deps: ApiDeps, refreshToken: string, request: RequestInfo = {}): Promise<RefreshOutcome> {
+  const presented = deps.refreshTokens.read(refreshToken);
+  if (!presented) return { status: "invalid" };
+  const { sessionId, generation } = presented;
+
+  const load = () =>
+    deps.prisma.session.findUnique({
+      where: { id: sessionId },
+      select: { userId: true, expiresAt: true, isRevoked: true, refreshGeneration: true, rotatedAt: true, user: { select: { roles: true } } },
+    });
+  let session = await load();
+  if (!session || session.isRevoked || session.expiresAt <= deps.now()) return { status: "invalid" };
+
+  if (generation === session.refreshGeneration) {
+    const { count } = await deps.prisma.session.updateMany({
+      where: { id: sessionId, refreshGeneration: generation, isRevoked: false },
+      data: {
+        refreshGeneration: generation + 1,
+        rotatedAt: deps.now(),
+        lastUsedAt: deps.now(),
+        ...(request.ip ? { ip: request.ip } : {}),
+        ...(request.userAgent ? { userAgent: request.userAgent.slice(0, 512) } : {}),
+      },
+    });
+    if (count === 1) {
+      const tokens = await issueTokens(deps, { id: sessionId, userId: session.userId, generation: generation + 1 }, session.user.roles);
+      return { status: "rotated", tokens, userId: session.userId };
+    }
+    session = await load(); // another refresh won the race: judge this one as its duplicate
+    if (!session || session.isRevoked) return { status: "invalid" };
+  }
+
+  const graceMs = deps.config.refreshReuseGraceSeconds * 1000;
+  const isConcurrentDuplicate =
+    generation === session.refreshGeneration - 1 &&
+    session.rotatedAt !== null &&
+    deps.now().getTime() - session.rotatedAt.getTime() <= graceMs;
+  if (isConcurrentDuplicate) {
+    const tokens = await issueTokens(deps, { id: sessionId, userId: session.userId, generation: session.refreshGeneration }, session.user.roles);
+    return { status: "rotated", tokens, userId: session.userId };
+  }
+  if (generation < session.refreshGeneration) return { status: "reused", userId: session.userId, sessionId };
+  return { status: "invalid" };
 }
 
 /**
- * Revokes one session of a user, in Postgres and then in the registry. Idempotent: the registry is
- * written even when Postgres already had it revoked, so a crash between the two writes heals on
- * retry. False when the user has no such session.
+ * Revokes sessions of a user, in Postgres and then in the registry: all of them, one (`only`), or
+ * all but one (`except`). Idempotent: the registry is written even for sessions Postgres already
+ * had revoked, so a crash between the two writes heals on retry. Returns the sessions affected.
  */
-export async function revokeSession(deps: ApiDeps, userId: string, sessionId: string): Promise<boolean> {
+export async function revokeSessions(
+  deps: ApiDeps,
+  userId: string,
+  which: { only?: string; except?: string } = {},
+): Promise<string[]> {
   const sessions = await deps.prisma.session.updateManyAndReturn({
-    where: { id: sessionId, userId },
+    where: {
+      userId,
+      expiresAt: { gt: deps.now() },
+      ...(which.only ? { id: which.only } : {}),
+      ...(which.except ? { NOT: { id: which.except } } : {}),
+    },
     data: { isRevoked: true },
     select: { id: true, expiresAt: true },
   });
   await deps.registry.revoke(userId, sessions.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })));
-  return sessions.length > 0;
+  return sessions.map(({ id }) => id);
+}
+
+/** Deletes sessions that expired more than a day ago (revoked or not). Returns how many. */
+export async function sweepExpiredSessions(deps: ApiDeps): Promise<number> {
+  const cutoff = new Date(deps.now().getTime() - 24 * 60 * 60 * 1000);
+  const { count } = await deps.prisma.session.deleteMany({ where: { expiresAt: { lt: cutoff } } });
+  return count;
 }

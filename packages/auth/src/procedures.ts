@@ -10,6 +10,7 @@ import { TRPCError, initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { authenticate, type AuthDeps } from "./authenticate.js";
+import { retryAfterSecondsOf } from "./retry-after.js";
 import { isServiceUnavailable } from "./service-errors.js";
 
 /** What the transport knows about a call (HTTP headers, socket). */
@@ -38,6 +39,8 @@ export function initAuth<TDeps extends AuthDeps>() {
         };
       }
       if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: "Internal server error" };
+      const retryAfterSeconds = retryAfterSecondsOf(error);
+      if (retryAfterSeconds !== undefined) return { ...shape, data: { ...shape.data, retryAfterSeconds } };
       return shape;
     },
   });

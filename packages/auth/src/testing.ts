@@ -3,6 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { createMemorySessionRegistry } from "./memory-session-registry.js";
+import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
+import type { RateLimiter, RateLimitPolicy } from "./rate-limiter.js";
+import { createRedisRateLimiter } from "./redis-rate-limiter.js";
 import { createRedisSessionRegistry } from "./redis-session-registry.js";
 import type { SessionRegistry } from "./session-registry.js";
 
@@ -39,6 +42,8 @@ export async function createTestRedis(url = process.env.REDIS_URL): Promise<Test
 
 export interface TestRegistry {
   registry: SessionRegistry;
+  /** A rate limiter on the same store (Redis under this test's prefix, or in-process). */
+  createRateLimiter(options?: Partial<RateLimitPolicy> & { name?: string }): RateLimiter;
   kind: "redis" | "memory";
   /** Empties the registry, as a Redis restart without persistence would. */
   forgetAll(): Promise<void>;
@@ -49,7 +54,14 @@ export interface TestRegistry {
 export async function createTestRegistry(url = process.env.REDIS_URL): Promise<TestRegistry> {
   if (url) {
     const testRedis = await createTestRedis(url);
-    return { registry: testRedis.createRegistry(), kind: "redis", forgetAll: testRedis.forgetAll, cleanup: testRedis.cleanup };
+    return {
+      registry: testRedis.createRegistry(),
+      createRateLimiter: ({ name = "limit", ...policy } = {}) =>
+        createRedisRateLimiter({ redis: testRedis.redis, keyPrefix: `${testRedis.keyPrefix}ratelimit:${name}:`, ...policy }),
+      kind: "redis",
+      forgetAll: testRedis.forgetAll,
+      cleanup: testRedis.cleanup,
+    };
   }
   // forgetting swaps in an empty registry behind a stable facade
   let inner = createMemorySessionRegistry();
@@ -64,6 +76,7 @@ export async function createTestRegistry(url = process.env.REDIS_URL): Promise<T
   };
   return {
     registry,
+    createRateLimiter: ({ name: _, ...policy } = {}) => createMemoryRateLimiter(policy),
     kind: "memory",
     async forgetAll() {
       await inner.close();

@@ -32,8 +32,7 @@ describe("embedded Postgres", () => {
     const dataDir = newDataDir();
     const first = await start(dataDir);
     expect(first.isNew).toBe(true);
-    expect(await applyMigrations(first.url)).toEqual([expect.stringMatching(/_init$/)]);
-    await first.waitForIdle();
+    expect(await applyMigrations(first.url)).toEqual([expect.stringMatching(/_init$/), expect.stringMatching(/_session_lifecycle_and_audit$/)]);
     const prisma = createPrismaClient({ url: first.url, poolMax: first.poolMax });
     await prisma.user.create({ data: { email: "kept@example.com", name: "Kept", passwordHash: "x" } });
     await prisma.$disconnect();
@@ -42,11 +41,39 @@ describe("embedded Postgres", () => {
     const second = await start(dataDir);
     expect(second.isNew).toBe(false);
     expect(await applyMigrations(second.url)).toEqual([]);
-    await second.waitForIdle();
     const reopened = createPrismaClient({ url: second.url, poolMax: second.poolMax });
     expect(await reopened.user.findMany({ select: { email: true } })).toEqual([{ email: "kept@example.com" }]);
     await reopened.$disconnect();
   }, 60_000);
+
+  it("serves one connection at a time: a second client waits for the first instead of being refused", async () => {
+    const db = await startEmbeddedPostgres();
+    started.push(db);
+    const pg = (await import("pg")).default;
+    const first = new pg.Client(db.url);
+    await first.connect();
+    const second = new pg.Client(db.url);
+    const secondConnected = second.connect();
+    let isSecondIn = false;
+    void secondConnected.then(() => (isSecondIn = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(isSecondIn).toBe(false);
+    await first.end();
+    await secondConnected;
+    expect((await second.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    await second.end();
+  });
+
+  it("stays usable after a query fails (the pool replaces its connection)", async () => {
+    const db = await start(newDataDir());
+    await applyMigrations(db.url);
+    const prisma = createPrismaClient({ url: db.url, poolMax: db.poolMax });
+    const data = { email: "twice@example.com", name: "Twice", passwordHash: "x" };
+    await prisma.user.create({ data });
+    await expect(prisma.user.create({ data })).rejects.toMatchObject({ code: "P2002" });
+    expect(await prisma.user.count()).toBe(1);
+    await prisma.$disconnect();
+  });
 
   it("refuses a second process on the same data directory, naming the one that has it", async () => {
     const dataDir = newDataDir();

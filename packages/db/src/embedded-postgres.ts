@@ -2,12 +2,16 @@
 // socket on 127.0.0.1, so the app reaches it through the very same `@prisma/adapter-pg` path as a
 // real server. Limits, and how they are handled:
 //  - PGlite serves one connection correctly (more interleave transactions: pglite #1046, #977),
-//    so the socket accepts one connection and clients must use a pool of one (`poolMax`).
+//    so the socket serves one connection at a time and clients must use a pool of one
+//    (`poolMax`). A new connection waits (up to 10 s) for the previous one to be gone instead of
+//    being refused: pools replace a connection (e.g. after an error) before the server has seen
+//    the old one close, and the migration engine hands over to the app the same way.
 //  - PGlite has no lock on its data directory and two processes on one directory silently lose
 //    writes, so we take one (a pid file) and refuse a second process with a clear message.
 //  - A data directory is only opened if it is ours (a marker file), so a corrupt, foreign or
 //    half-deleted directory gives an error that says what to do, never a silently empty database.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { Server, Socket } from "node:net";
 import { join } from "node:path";
 
 export interface EmbeddedPostgres {
@@ -18,11 +22,6 @@ export interface EmbeddedPostgres {
   dataDir: string | undefined;
   /** Whether this start created the database (false: reopened existing data). */
   isNew: boolean;
-  /**
-   * Resolves once no client is connected. The socket refuses a second connection, and a client
-   * that has just closed its own (e.g. the migration engine) is only gone once the server saw it.
-   */
-  waitForIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +100,30 @@ function isRunning(pid: number): boolean {
   }
 }
 
+type SocketServer = InstanceType<typeof import("@electric-sql/pglite-socket").PGLiteSocketServer>;
+
+/**
+ * maxConnections MUST stay 1 (more interleave protocol messages and transactions). The stock
+ * server refuses a connection while another is open; this one makes it wait for its turn.
+ */
+function createSingleConnectionServer(server: SocketServer): SocketServer {
+  const queued = server as unknown as { handleConnection(socket: Socket): Promise<void>; server: Server | null };
+  const handleConnection = queued.handleConnection.bind(server);
+  const start = server.start.bind(server);
+  server.start = async () => {
+    await start();
+    // it also sets net.Server#maxConnections to 1, which makes Node drop the waiting sockets
+    if (queued.server) queued.server.maxConnections = 64;
+  };
+  queued.handleConnection = async (socket) => {
+    for (let waited = 0; server.getStats().activeConnections > 0 && waited < 10_000 && !socket.destroyed; waited += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return handleConnection(socket);
+  };
+  return server;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
@@ -143,8 +166,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     );
   }
 
-  // maxConnections MUST stay 1: more interleave protocol messages and transactions
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 1 });
+  const server = createSingleConnectionServer(new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 1 }));
   try {
     await server.start();
   } catch (error) {
@@ -158,12 +180,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     poolMax: 1,
     dataDir,
     isNew,
-    async waitForIdle() {
-      for (let waited = 0; server.getStats().activeConnections > 0; waited += 10) {
-        if (waited > 10_000) throw new EmbeddedPostgresError("The embedded database still has a client connected after 10 s");
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
     async stop() {
       await server.stop();
       await db.close();
@@ -177,7 +193,7 @@ export async function snapshotEmbeddedPostgres(build: (url: string) => Promise<v
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = await PGlite.create();
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 });
+  const server = createSingleConnectionServer(new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 }));
   await server.start();
   try {
     await build(`postgresql://postgres:postgres@${server.getServerConn()}/postgres`);

@@ -1,3 +1,4 @@
+import argon2 from "argon2";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedAdmin } from "../seed-admin.js";
@@ -39,6 +40,25 @@ describe("auth.signIn", () => {
     const result = await h.caller().auth.signIn(alice);
     expect(result.user).toEqual({ id: aliceId, email: alice.email, name: "alice", roles: ["user"], createdAt: expect.any(Date) });
     expect(JSON.stringify(result)).not.toMatch(/argon2|passwordHash|password_hash/);
+  });
+
+  it("re-hashes a password stored with weaker argon2 parameters on successful sign-in", async () => {
+    const weakHash = await argon2.hash("legacy passphrase", { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    const { id } = await h.deps.prisma.user.create({ data: { email: "legacy@example.com", name: "Legacy", passwordHash: weakHash } });
+    await h.caller().auth.signIn({ email: "legacy@example.com", password: "legacy passphrase" });
+    const { passwordHash } = await h.deps.prisma.user.findUniqueOrThrow({ where: { id } });
+    expect(passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    await expect(h.caller().auth.signIn({ email: "legacy@example.com", password: "legacy passphrase" })).resolves.toBeDefined();
+  });
+
+  it("records successful and failed sign-ins in the audit trail, with IP and user agent", async () => {
+    await h.callerWith({ ip: "192.0.2.10", userAgent: "audit-test" }).auth.signIn(alice);
+    await h.callerWith({ ip: "192.0.2.11" }).auth.signIn({ email: alice.email, password: "not-alices-password" }).catch(() => undefined);
+    const events = await h.deps.prisma.auditEvent.findMany({ where: { action: "sign_in", ip: { in: ["192.0.2.10", "192.0.2.11"] } }, orderBy: { createdAt: "asc" } });
+    expect(events).toEqual([
+      expect.objectContaining({ outcome: "success", actorId: aliceId, userAgent: "audit-test" }),
+      expect.objectContaining({ outcome: "failure", actorId: null, subjectId: aliceId }),
+    ]);
   });
 
   it("accepts the email in any case and with surrounding spaces", async () => {

@@ -1,18 +1,49 @@
-import { verifyAgainstDummyHash, verifyPassword } from "@platform/auth";
+import { RetryAfter, hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "@platform/auth";
+import { Prisma } from "@platform/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { emailSchema, passwordSchema } from "../input-schemas.js";
-import { revokeSession, startSession } from "../sessions.js";
+import { recordAudit } from "../audit.js";
+import { emailSchema, nameSchema, newPasswordSchema, passwordSchema } from "../input-schemas.js";
+import { revokeSessions, rotateRefreshToken, startSession } from "../sessions.js";
+import { clearAccountAttempts, takeSignInAttempt } from "../sign-in-limits.js";
 import { authedProcedure, publicProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
+import { sessionsRouter } from "./sessions.js";
 
 /** The one answer to every failed sign-in, whatever was wrong. */
 const invalidCredentials = () => new TRPCError({ code: "UNAUTHORIZED", message: "invalid credentials" });
+const tooManyAttempts = (retryAfterSeconds: number) =>
+  new TRPCError({
+    code: "TOO_MANY_REQUESTS",
+    message: `Too many sign-in attempts; try again in ${retryAfterSeconds} seconds`,
+    cause: new RetryAfter(retryAfterSeconds),
+  });
+const sessionEnded = () => new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in, or the session has ended" });
 
 export const authRouter = router({
+  /** Creates an account with the role `user` only, and signs it in. */
+  signUp: publicProcedure
+    .input(z.strictObject({ email: emailSchema, name: nameSchema, password: newPasswordSchema }))
+    .mutation(async ({ ctx: { deps, request }, input }) => {
+      const passwordHash = await hashPassword(input.password);
+      const user = await deps.prisma.user
+        .create({ data: { email: input.email, name: input.name, passwordHash, roles: ["user"] }, select: publicUserSelect })
+        .catch((error: unknown) => {
+          if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+            throw new TRPCError({ code: "CONFLICT", message: "An account with this email already exists" });
+          }
+          throw error;
+        });
+      const { token, refreshToken } = await startSession(deps, user, request);
+      await recordAudit(deps, { action: "sign_up", outcome: "success", actorId: user.id, request });
+      return { token, refreshToken, user };
+    }),
+
   signIn: publicProcedure
     .input(z.strictObject({ email: emailSchema, password: passwordSchema }))
-    .mutation(async ({ ctx: { deps }, input }) => {
+    .mutation(async ({ ctx: { deps, request }, input }) => {
+      const retryAfterSeconds = await takeSignInAttempt(deps, input.email, request);
+      if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
       const account = await deps.prisma.user.findUnique({
         where: { email: input.email },
         select: { ...publicUserSelect, passwordHash: true },
@@ -21,22 +52,86 @@ export const authRouter = router({
       const isValid = account
         ? await verifyPassword(account.passwordHash, input.password)
         : await verifyAgainstDummyHash(input.password);
-      if (!account || !isValid) throw invalidCredentials();
+      if (!account || !isValid) {
+        await recordAudit(deps, {
+          action: "sign_in",
+          outcome: "failure",
+          subjectId: account?.id ?? null,
+          request,
+          details: { email: input.email },
+        });
+        throw invalidCredentials();
+      }
 
-      const { passwordHash: _, ...user } = account;
-      const { token } = await startSession(deps, user);
-      return { token, user };
+      const { passwordHash, ...user } = account;
+      await clearAccountAttempts(deps, input.email);
+      if (needsRehash(passwordHash)) {
+        // hashed with weaker parameters than today's: upgrade while we hold the password
+        await deps.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password) } });
+      }
+      const { token, refreshToken } = await startSession(deps, user, request);
+      await recordAudit(deps, { action: "sign_in", outcome: "success", actorId: user.id, request });
+      return { token, refreshToken, user };
     }),
 
-  signOut: authedProcedure.mutation(async ({ ctx: { deps, caller } }) => {
-    await revokeSession(deps, caller.userId, caller.sessionId);
+  /** Rotates the refresh token: a new access token and a new refresh token; the old one is spent. */
+  refresh: publicProcedure
+    .input(z.strictObject({ refreshToken: z.string({ error: "Refresh token must be a string" }).min(1).max(256) }))
+    .mutation(async ({ ctx: { deps, request }, input }) => {
+      const outcome = await rotateRefreshToken(deps, input.refreshToken, request);
+      if (outcome.status === "rotated") return outcome.tokens;
+      if (outcome.status === "reused") {
+        // a spent token came back: it was stolen, or its thief used the new one first. End the session.
+        await revokeSessions(deps, outcome.userId, { only: outcome.sessionId });
+        await recordAudit(deps, {
+          action: "refresh_reuse_detected",
+          outcome: "failure",
+          subjectId: outcome.userId,
+          request,
+          details: { sessionId: outcome.sessionId },
+        });
+      }
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "The refresh token is invalid, expired or already used; sign in again" });
+    }),
+
+  signOut: authedProcedure.mutation(async ({ ctx: { deps, caller, request } }) => {
+    await revokeSessions(deps, caller.userId, { only: caller.sessionId });
+    await recordAudit(deps, { action: "sign_out", outcome: "success", actorId: caller.userId, request });
     return { success: true as const };
   }),
 
   me: authedProcedure.query(async ({ ctx: { deps, caller } }) => {
     const user = await deps.prisma.user.findUnique({ where: { id: caller.userId }, select: publicUserSelect });
     // the session outlived its user (deleted in between): treat as signed out
-    if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in, or the session has ended" });
+    if (!user) throw sessionEnded();
     return user;
   }),
+
+  /** Verifies the current password, sets the new one and ends every other session of the user. */
+  changePassword: authedProcedure
+    .input(z.strictObject({ currentPassword: passwordSchema, newPassword: newPasswordSchema }))
+    .mutation(async ({ ctx: { deps, caller, request }, input }) => {
+      const account = await deps.prisma.user.findUnique({ where: { id: caller.userId }, select: { email: true, passwordHash: true } });
+      if (!account) throw sessionEnded();
+      // the same back-off as sign-in: a stolen access token must not become a password oracle
+      const retryAfterSeconds = await takeSignInAttempt(deps, account.email, request);
+      if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
+      if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
+        await recordAudit(deps, { action: "password_change", outcome: "failure", actorId: caller.userId, request });
+        throw invalidCredentials();
+      }
+      await clearAccountAttempts(deps, account.email);
+      await deps.prisma.user.update({ where: { id: caller.userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
+      const revoked = await revokeSessions(deps, caller.userId, { except: caller.sessionId });
+      await recordAudit(deps, {
+        action: "password_change",
+        outcome: "success",
+        actorId: caller.userId,
+        request,
+        details: { revokedSessions: revoked.length },
+      });
+      return { success: true as const, revokedSessions: revoked.length };
+    }),
+
+  sessions: sessionsRouter,
 });

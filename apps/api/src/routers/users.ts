@@ -1,8 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { userIdSchema } from "../input-schemas.js";
+import { withAdminGuard } from "../admin-guard.js";
+import { recordAudit } from "../audit.js";
+import { rolesSchema, userIdSchema } from "../input-schemas.js";
+import { revokeSessions } from "../sessions.js";
 import { adminProcedure, authedProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
+
+const userIdInput = z.strictObject({ id: userIdSchema });
 
 export const usersRouter = router({
   findById: authedProcedure.input(userIdSchema).query(async ({ ctx: { deps }, input: id }) => {
@@ -31,4 +36,53 @@ export const usersRouter = router({
       const items = rows.slice(0, limit);
       return { items, nextCursor: rows.length > limit ? rows[limit]!.id : null };
     }),
+
+  /** Replaces a user's roles; applies on that user's next call, whatever tokens they hold. */
+  setRoles: adminProcedure
+    .input(z.strictObject({ id: userIdSchema, roles: rolesSchema }))
+    .mutation(async ({ ctx: { deps, caller, request }, input }) => {
+      const { before, user } = await withAdminGuard(deps, input.id, input.roles.includes("admin"), async (tx) => {
+        const { roles: before } = await tx.user.findUniqueOrThrow({ where: { id: input.id }, select: { roles: true } });
+        const user = await tx.user.update({ where: { id: input.id }, data: { roles: input.roles }, select: publicUserSelect });
+        return { before, user };
+      });
+      await deps.registry.setRoles(user.id, user.roles);
+      await recordAudit(deps, {
+        action: "role_change",
+        outcome: "success",
+        actorId: caller.userId,
+        subjectId: user.id,
+        request,
+        details: { before, after: user.roles },
+      });
+      return user;
+    }),
+
+  /** Ends every session of a user (e.g. a lost laptop). */
+  revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, caller, request }, input }) => {
+    const exists = await deps.prisma.user.count({ where: { id: input.id } });
+    if (!exists) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id '${input.id}'` });
+    const revoked = await revokeSessions(deps, input.id);
+    await recordAudit(deps, {
+      action: "session_revoke",
+      outcome: "success",
+      actorId: caller.userId,
+      subjectId: input.id,
+      request,
+      details: { sessionIds: revoked },
+    });
+    return { revokedSessions: revoked.length };
+  }),
+
+  /** Deletes a user and their sessions (the audit trail keeps their events). */
+  delete: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, caller, request }, input }) => {
+    const sessions = await withAdminGuard(deps, input.id, false, async (tx) => {
+      const live = await tx.session.findMany({ where: { userId: input.id, expiresAt: { gt: deps.now() } }, select: { id: true, expiresAt: true } });
+      await tx.user.delete({ where: { id: input.id } });
+      return live;
+    });
+    await deps.registry.revoke(input.id, sessions.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })));
+    await recordAudit(deps, { action: "user_delete", outcome: "success", actorId: caller.userId, subjectId: input.id, request });
+    return { success: true as const };
+  }),
 });

@@ -30,7 +30,16 @@ export interface TestHarness {
 
 export async function createTestHarness(env: Record<string, string> = {}): Promise<TestHarness> {
   const [database, registry] = await Promise.all([createTestDatabase(), createTestRegistry()]);
-  const deps = createDeps({ config: testConfig(env), prisma: database.prisma, registry: registry.registry });
+  const config = testConfig(env);
+  const deps = createDeps({
+    config,
+    prisma: database.prisma,
+    registry: registry.registry,
+    signInLimiters: {
+      account: registry.createRateLimiter({ name: "account", ...config.signInLimits.account }),
+      ip: registry.createRateLimiter({ name: "ip", ...config.signInLimits.ip }),
+    },
+  });
   const caller = (token?: string) => createCaller(deps, token ? { authorization: `Bearer ${token}` } : {});
   return {
     deps,

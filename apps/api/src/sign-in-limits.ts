@@ -1,0 +1,22 @@
+// Sign-in back-off (see @platform/auth rate-limiter.ts for the model): one budget per account
+// (the normalised email, so case variants share it) and a larger one per client IP. The IP is
+// Fastify's request.ip, which only follows X-Forwarded-For when TRUST_PROXY is configured.
+import type { RequestInfo } from "@platform/auth";
+import type { ApiDeps } from "./deps.js";
+
+const accountKey = (email: string) => `account:${email}`;
+
+/** Counts this attempt; null when it may proceed, otherwise the seconds to wait. */
+export async function takeSignInAttempt(deps: ApiDeps, email: string, request: RequestInfo): Promise<number | null> {
+  if (request.ip) {
+    const byIp = await deps.signInLimiters.ip.attempt([`ip:${request.ip}`]);
+    if (!byIp.allowed) return byIp.retryAfterSeconds;
+  }
+  const byAccount = await deps.signInLimiters.account.attempt([accountKey(email)]);
+  return byAccount.allowed ? null : byAccount.retryAfterSeconds;
+}
+
+/** After a successful sign-in the account's count starts afresh (the IP's does not). */
+export async function clearAccountAttempts(deps: ApiDeps, email: string): Promise<void> {
+  await deps.signInLimiters.account.reset([accountKey(email)]);
+}
