@@ -1,7 +1,7 @@
 // The real client against a listening server over HTTP: what a React or Node app does.
 import { createTestHarness, type TestHarness } from "@platform/api/testing";
 import { buildServer, seedAdmin } from "@platform/api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient, createMemoryTokenStore, TRPCClientError, type RouterOutputs } from "./index.js";
 
 const admin = { email: "admin@example.com", password: "correct-horse-battery-staple" };
@@ -40,8 +40,8 @@ describe("createClient over HTTP", () => {
 
     const { user } = await client.auth.signIn.mutate(admin);
     expect(user.roles).toContain("admin");
-    const token = tokenStore.get();
-    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const session = tokenStore.get();
+    expect(session?.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
     const me = await client.auth.me.query();
     expect(me.email).toBe(admin.email);
@@ -52,8 +52,8 @@ describe("createClient over HTTP", () => {
 
     await client.auth.signOut.mutate();
     expect(tokenStore.get()).toBeNull();
-    // the old token is dead everywhere, not just forgotten by this client
-    const stale = createClient({ url, tokenStore: createMemoryTokenStore(token) });
+    // the old tokens are dead everywhere, not just forgotten by this client
+    const stale = createClient({ url, tokenStore: createMemoryTokenStore(session) });
     expect(await codeOf(stale.auth.me.query())).toBe("UNAUTHORIZED");
   });
 
@@ -82,5 +82,52 @@ describe("createClient over HTTP", () => {
     const ids = Array.from({ length: 40 }, (_, i) => items[i % items.length]!.id);
     const users = await Promise.all(ids.map((id) => client.users.findById.query(id)));
     expect(users.map((u) => u.id)).toEqual(ids);
+  });
+});
+
+describe("transparent refresh", () => {
+  afterEach(() => vi.useRealTimers());
+  const sixteenMinutes = 16 * 60 * 1000;
+
+  it("an expired access token is refreshed once, for all concurrent calls, and the calls succeed", async () => {
+    vi.useFakeTimers({ now: new Date(), toFake: ["Date"] });
+    const tokenStore = createMemoryTokenStore();
+    const client = createClient({ url, tokenStore });
+    await client.auth.signIn.mutate(admin);
+    const before = tokenStore.get()!;
+
+    vi.setSystemTime(Date.now() + sixteenMinutes);
+    const results = await Promise.all(Array.from({ length: 5 }, () => client.auth.me.query()));
+    expect(results.every((me) => me.email === admin.email)).toBe(true);
+
+    const after = tokenStore.get()!;
+    expect(after.token).not.toBe(before.token);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    const [sessionId] = before.refreshToken.split(".");
+    const session = await h.deps.prisma.session.findUniqueOrThrow({ where: { id: sessionId! } });
+    expect(session.refreshGeneration).toBe(1); // one refresh for five calls
+  });
+
+  it("when the session is gone, the store is cleared, onSessionEnd fires once and the call fails", async () => {
+    const tokenStore = createMemoryTokenStore();
+    let sessionEnds = 0;
+    const client = createClient({ url, tokenStore, onSessionEnd: () => sessionEnds++ });
+    await client.auth.signIn.mutate({ email: "carol@example.com", password: "carol-password-1" });
+    const adminClient = createClient({ url });
+    await adminClient.auth.signIn.mutate(admin);
+    const carol = await client.auth.me.query();
+    await adminClient.users.revokeSessions.mutate({ id: carol.id });
+
+    const codes = await Promise.all([codeOf(client.auth.me.query()), codeOf(client.auth.sessions.list.query())]);
+    expect(codes).toEqual(["UNAUTHORIZED", "UNAUTHORIZED"]);
+    expect(sessionEnds).toBe(1);
+    expect(tokenStore.get()).toBeNull();
+  });
+
+  it("a wrong password is not retried or refreshed", async () => {
+    let sessionEnds = 0;
+    const client = createClient({ url, onSessionEnd: () => sessionEnds++ });
+    expect(await codeOf(client.auth.signIn.mutate({ email: admin.email, password: "wrong-password-1" }))).toBe("UNAUTHORIZED");
+    expect(sessionEnds).toBe(0);
   });
 });

@@ -7,8 +7,10 @@ import { createMemoryTokenStore, type TokenStore } from "./token-store.js";
 export interface ClientOptions {
   /** The tRPC endpoint, e.g. http://127.0.0.1:3001/trpc */
   url: string;
-  /** Where the access token is kept; in memory by default. */
+  /** Where the tokens are kept; in memory by default. */
   tokenStore?: TokenStore;
+  /** Called once when the session has ended (refresh refused: signed out elsewhere, revoked, expired). */
+  onSessionEnd?: () => void;
   /** Extra headers for every request. */
   headers?: Record<string, string>;
   /** A fetch implementation (default: the global one). */
@@ -18,23 +20,33 @@ export interface ClientOptions {
 export type IdentityClient = TRPCClient<AppRouter>;
 
 /**
- * A typed client: calls are checked against the server's router at compile time. The token from
- * `auth.signIn` is kept and sent as `authorization: Bearer ...`; `auth.signOut` forgets it.
+ * A typed client: calls are checked against the server's router at compile time. The tokens from
+ * `auth.signIn` / `auth.signUp` are kept; the access token is sent as `authorization: Bearer ...`
+ * and refreshed transparently when it expires; `auth.signOut` forgets them.
  */
 export function createClient(options: ClientOptions): IdentityClient {
   const tokenStore = options.tokenStore ?? createMemoryTokenStore();
+  const transport = (withToken: boolean) =>
+    httpBatchLink({
+      url: options.url,
+      transformer: superjson,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      headers() {
+        const token = withToken ? tokenStore.get()?.token : undefined;
+        return { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      },
+    });
+  // refreshes go around the session link (and carry no access token)
+  const refresher = createTRPCClient<AppRouter>({ links: [transport(false)] });
+
   return createTRPCClient<AppRouter>({
     links: [
-      sessionLink(tokenStore),
-      httpBatchLink({
-        url: options.url,
-        transformer: superjson,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        headers() {
-          const token = tokenStore.get();
-          return { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
-        },
+      sessionLink({
+        store: tokenStore,
+        refresh: (refreshToken) => refresher.auth.refresh.mutate({ refreshToken }),
+        ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
       }),
+      transport(true),
     ],
   });
 }

@@ -1,34 +1,85 @@
-// A tRPC link that keeps the token store in step with the session: it stores the token returned
-// by sign-in and forgets it after sign-out. The transport link reads the store for each request.
-import type { TRPCLink } from "@trpc/client";
-import { observable } from "@trpc/server/observable";
+// A tRPC link that keeps the client's session:
+//  - stores the tokens returned by sign-in, sign-up and refresh, and forgets them on sign-out;
+//  - when a call is UNAUTHORIZED (typically an expired access token) and a refresh token is
+//    stored, refreshes once and retries the call once. Concurrent calls share a single refresh,
+//    and a call that failed with a token that has since been replaced just retries;
+//  - when the refresh fails, the session is gone: the store is cleared, `onSessionEnd` is called
+//    once, and the call fails with its original error.
+import { TRPCClientError, type TRPCLink } from "@trpc/client";
+import { observable, type Unsubscribable } from "@trpc/server/observable";
 import type { AppRouter } from "@platform/api";
-import type { TokenStore } from "./token-store.js";
+import type { StoredSession, TokenStore } from "./token-store.js";
 
-const signInPaths = new Set(["auth.signIn", "auth.signUp"]);
+const issuingPaths = new Set(["auth.signIn", "auth.signUp", "auth.refresh"]);
+/** Calls whose UNAUTHORIZED is an answer, not an expired token. */
+const noRetryPaths = new Set([...issuingPaths, "auth.signOut"]);
 
-function readToken(data: unknown): string | null {
-  const token = (data as { token?: unknown } | null)?.token;
-  return typeof token === "string" ? token : null;
+export interface SessionLinkOptions {
+  store: TokenStore;
+  /** Exchanges a refresh token for new tokens (a call that does not go through this link). */
+  refresh(refreshToken: string): Promise<StoredSession>;
+  onSessionEnd?: () => void;
 }
 
-export function sessionLink(store: TokenStore): TRPCLink<AppRouter> {
+function readSession(data: unknown): StoredSession | null {
+  const { token, refreshToken } = (data ?? {}) as { token?: unknown; refreshToken?: unknown };
+  return typeof token === "string" && typeof refreshToken === "string" ? { token, refreshToken } : null;
+}
+
+const isUnauthorized = (error: unknown) =>
+  error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "UNAUTHORIZED";
+
+export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions): TRPCLink<AppRouter> {
+  let refreshing: Promise<boolean> | null = null;
+
+  /** True when the store holds a newer access token than `failedToken` afterwards. */
+  function renew(failedToken: string | undefined): Promise<boolean> {
+    const current = store.get();
+    if (!current) return Promise.resolve(false);
+    if (current.token !== failedToken) return Promise.resolve(true); // someone already renewed it
+    refreshing ??= refresh(current.refreshToken)
+      .then((session) => {
+        store.set(session);
+        return true;
+      })
+      .catch(() => {
+        store.set(null);
+        onSessionEnd?.();
+        return false;
+      })
+      .finally(() => {
+        refreshing = null;
+      });
+    return refreshing;
+  }
+
   return () =>
     ({ op, next }) =>
-      observable((observer) =>
-        next(op).subscribe({
-          next(envelope) {
-            const data = "data" in envelope.result ? envelope.result.data : undefined;
-            if (signInPaths.has(op.path)) {
-              const token = readToken(data);
-              if (token) store.set(token);
-            } else if (op.path === "auth.signOut") {
-              store.set(null);
-            }
-            observer.next(envelope);
-          },
-          error: (error) => observer.error(error),
-          complete: () => observer.complete(),
-        }),
-      );
+      observable((observer) => {
+        let subscription: Unsubscribable | undefined;
+        const run = (isRetry: boolean) => {
+          const tokenUsed = store.get()?.token;
+          subscription = next(op).subscribe({
+            next(envelope) {
+              if (issuingPaths.has(op.path)) {
+                const session = readSession("data" in envelope.result ? envelope.result.data : undefined);
+                if (session) store.set(session);
+              }
+              if (op.path === "auth.signOut") store.set(null);
+              observer.next(envelope);
+            },
+            error(error) {
+              if (op.path === "auth.signOut") store.set(null);
+              if (!isRetry && !noRetryPaths.has(op.path) && isUnauthorized(error) && store.get()) {
+                void renew(tokenUsed).then((isRenewed) => (isRenewed ? run(true) : observer.error(error)));
+                return;
+              }
+              observer.error(error);
+            },
+            complete: () => observer.complete(),
+          });
+        };
+        run(false);
+        return () => subscription?.unsubscribe();
+      });
 }

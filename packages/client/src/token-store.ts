@@ -1,15 +1,21 @@
-/** Where the client keeps the access token between calls. Pass your own to persist it (e.g. localStorage). */
-export interface TokenStore {
-  get(): string | null;
-  set(token: string | null): void;
+/** The tokens of a signed-in client: the short-lived access token and the refresh token. */
+export interface StoredSession {
+  token: string;
+  refreshToken: string;
 }
 
-export function createMemoryTokenStore(initialToken: string | null = null): TokenStore {
-  let token = initialToken;
+/** Where the client keeps its session between calls. Pass your own to persist it (e.g. localStorage). */
+export interface TokenStore {
+  get(): StoredSession | null;
+  set(session: StoredSession | null): void;
+}
+
+export function createMemoryTokenStore(initial: StoredSession | null = null): TokenStore {
+  let session = initial;
   return {
-    get: () => token,
+    get: () => session,
     set: (next) => {
-      token = next;
+      session = next;
     },
   };
 }
