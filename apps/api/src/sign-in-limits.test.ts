@@ -45,6 +45,16 @@ describe("sign-in rate limiting", () => {
     expect(await codeOf(attempt("pia@example.com", "pia passphrase", "203.0.113.78"))).toBe("OK");
   });
 
+  it("sign-ups spend from the same IP budget (probing for taken emails slows down)", async () => {
+    const ip = "203.0.113.200";
+    const codes = [];
+    for (let i = 0; i < 12; i++) {
+      codes.push(await codeOf(h.callerWith({ ip }).auth.signUp({ email: "nina@example.com", name: "Probe", password: "probe passphrase" })));
+    }
+    expect(codes.slice(0, 11).every((code) => code === "CONFLICT")).toBe(true);
+    expect(codes[11]).toBe("TOO_MANY_REQUESTS");
+  });
+
   it("a successful sign-in starts the account's count afresh", async () => {
     await h.createUser({ email: "quinn@example.com", password: "quinn passphrase" });
     for (let round = 0; round < 3; round++) {

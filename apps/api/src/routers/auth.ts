@@ -5,7 +5,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit.js";
 import { emailSchema, nameSchema, newPasswordSchema, passwordSchema } from "../input-schemas.js";
 import { revokeSessions, rotateRefreshToken, startSession } from "../sessions.js";
-import { clearAccountAttempts, takeSignInAttempt } from "../sign-in-limits.js";
+import { clearAccountAttempts, takeIpAttempt, takeSignInAttempt } from "../sign-in-limits.js";
 import { authedProcedure, publicProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
 import { sessionsRouter } from "./sessions.js";
@@ -15,7 +15,7 @@ const invalidCredentials = () => new TRPCError({ code: "UNAUTHORIZED", message: 
 const tooManyAttempts = (retryAfterSeconds: number) =>
   new TRPCError({
     code: "TOO_MANY_REQUESTS",
-    message: `Too many sign-in attempts; try again in ${retryAfterSeconds} seconds`,
+    message: `Too many attempts; try again in ${retryAfterSeconds} seconds`,
     cause: new RetryAfter(retryAfterSeconds),
   });
 const sessionEnded = () => new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in, or the session has ended" });
@@ -25,6 +25,8 @@ export const authRouter = router({
   signUp: publicProcedure
     .input(z.strictObject({ email: emailSchema, name: nameSchema, password: newPasswordSchema }))
     .mutation(async ({ ctx: { deps, request }, input }) => {
+      const retryAfterSeconds = await takeIpAttempt(deps, request);
+      if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
       const passwordHash = await hashPassword(input.password);
       const user = await deps.prisma.user
         .create({ data: { email: input.email, name: input.name, passwordHash, roles: ["user"] }, select: publicUserSelect })
