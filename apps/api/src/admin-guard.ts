@@ -11,7 +11,7 @@ export async function withAdminGuard<T>(
   deps: ApiDeps,
   userId: string,
   keepsAdmin: boolean,
-  change: (tx: Prisma.TransactionClient) => Promise<T>,
+  change: (tx: Prisma.TransactionClient, target: { roles: string[] }) => Promise<T>,
 ): Promise<T> {
   return deps.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${adminChangesLock})`;
@@ -23,6 +23,6 @@ export async function withAdminGuard<T>(
         throw new TRPCError({ code: "CONFLICT", message: "This is the last admin: there must always be at least one admin" });
       }
     }
-    return change(tx);
+    return change(tx, target);
   });
 }

@@ -62,8 +62,9 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
     restore: async (session, userRoles) => store(session, userRoles, true),
     async revoke(userId, revoked) {
       for (const { sessionId, expiresAt } of revoked) {
-        sessions.delete(sessionKey(userId, sessionId));
-        write(sessions, sessionKey(userId, sessionId), "revoked", expiresAt.getTime());
+        const key = sessionKey(userId, sessionId);
+        if (expiresAt.getTime() > now()) write(sessions, key, "revoked", expiresAt.getTime());
+        else sessions.delete(key);
       }
     },
     async setRoles(userId, userRoles) {

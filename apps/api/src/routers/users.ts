@@ -41,11 +41,10 @@ export const usersRouter = router({
   setRoles: adminProcedure
     .input(z.strictObject({ id: userIdSchema, roles: rolesSchema }))
     .mutation(async ({ ctx: { deps, caller, request }, input }) => {
-      const { before, user } = await withAdminGuard(deps, input.id, input.roles.includes("admin"), async (tx) => {
-        const { roles: before } = await tx.user.findUniqueOrThrow({ where: { id: input.id }, select: { roles: true } });
-        const user = await tx.user.update({ where: { id: input.id }, data: { roles: input.roles }, select: publicUserSelect });
-        return { before, user };
-      });
+      const { before, user } = await withAdminGuard(deps, input.id, input.roles.includes("admin"), async (tx, target) => ({
+        before: target.roles,
+        user: await tx.user.update({ where: { id: input.id }, data: { roles: input.roles }, select: publicUserSelect }),
+      }));
       await deps.registry.setRoles(user.id, user.roles);
       await recordAudit(deps, {
         action: "role_change",
