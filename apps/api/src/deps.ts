@@ -40,10 +40,11 @@ export function createDeps({ config, prisma, registry, signInLimiters, now = () 
   const loadSession: SessionSource = async (sessionId) => {
     const session = await prisma.session.findUnique({
       where: { id: sessionId },
-      select: { userId: true, expiresAt: true, isRevoked: true, user: { select: { roles: true } } },
+      select: { userId: true, expiresAt: true, isRevoked: true, user: { select: { roles: true, rolesVersion: true } } },
     });
     if (!session || session.isRevoked || session.expiresAt <= now()) return null;
-    return { userId: session.userId, expiresAt: session.expiresAt, roles: session.user.roles };
+    const { roles, rolesVersion: version } = session.user;
+    return { userId: session.userId, expiresAt: session.expiresAt, roles: { roles, version } };
   };
 
   const refreshTokens = createRefreshTokenService(config.jwt.secret);

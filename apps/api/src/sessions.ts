@@ -15,23 +15,37 @@ async function issueTokens(deps: ApiDeps, session: { id: string; userId: string;
   };
 }
 
+/**
+ * Opens a session. With `whilePasswordHashIs`, only if the user's password hash is still that one,
+ * checked under a row lock in the same transaction: a sign-in that verified the old password
+ * cannot open a session after a password change has revoked the others (null then).
+ */
 export async function startSession(
   deps: ApiDeps,
-  user: { id: string; roles: readonly string[] },
+  user: { id: string; roles: readonly string[]; rolesVersion: number },
   request: RequestInfo = {},
-): Promise<IssuedTokens & { sessionId: string }> {
+  options: { whilePasswordHashIs?: string } = {},
+): Promise<(IssuedTokens & { sessionId: string }) | null> {
   const expiresAt = new Date(deps.now().getTime() + deps.config.sessionTtlSeconds * 1000);
-  const session = await deps.prisma.session.create({
-    data: {
-      userId: user.id,
-      expiresAt,
-      lastUsedAt: deps.now(),
-      ip: request.ip ?? null,
-      userAgent: request.userAgent?.slice(0, 512) ?? null,
-    },
-    select: { id: true },
+  const session = await deps.prisma.$transaction(async (tx) => {
+    if (options.whilePasswordHashIs !== undefined) {
+      const unchanged = await tx.$queryRaw<unknown[]>`
+        SELECT 1 FROM users WHERE id = ${user.id} AND password_hash = ${options.whilePasswordHashIs} FOR UPDATE`;
+      if (unchanged.length === 0) return null;
+    }
+    return tx.session.create({
+      data: {
+        userId: user.id,
+        expiresAt,
+        lastUsedAt: deps.now(),
+        ip: request.ip ?? null,
+        userAgent: request.userAgent?.slice(0, 512) ?? null,
+      },
+      select: { id: true },
+    });
   });
-  await deps.registry.register({ sessionId: session.id, userId: user.id, expiresAt }, user.roles);
+  if (!session) return null;
+  await deps.registry.register({ sessionId: session.id, userId: user.id, expiresAt }, { roles: user.roles, version: user.rolesVersion });
   return { sessionId: session.id, ...(await issueTokens(deps, { id: session.id, userId: user.id, generation: 0 }, user.roles)) };
 }
 

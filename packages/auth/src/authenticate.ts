@@ -3,7 +3,7 @@
 // what the user's roles are now. A registry miss is filled from the source of truth (Postgres),
 // so a flushed or restarted Redis signs nobody out and resurrects nothing.
 // Returns null for every invalid path; the procedure middleware chooses the error.
-import type { SessionRegistry } from "./session-registry.js";
+import type { SessionRegistry, UserRoles } from "./session-registry.js";
 import type { TokenService } from "./tokens.js";
 
 export interface Caller {
@@ -14,7 +14,7 @@ export interface Caller {
 }
 
 /** Reads a session and its user's roles from the source of truth; null unless the session is live. */
-export type SessionSource = (sessionId: string) => Promise<{ userId: string; expiresAt: Date; roles: readonly string[] } | null>;
+export type SessionSource = (sessionId: string) => Promise<{ userId: string; expiresAt: Date; roles: UserRoles } | null>;
 
 export interface AuthDeps {
   tokens: TokenService;
@@ -42,5 +42,5 @@ export async function authenticate(deps: AuthDeps, authorization: string | undef
   const session = await deps.loadSession(sessionId);
   if (!session || session.userId !== userId) return null;
   await deps.registry.restore({ sessionId, userId, expiresAt: session.expiresAt }, session.roles);
-  return { userId, sessionId, roles: session.roles };
+  return { userId, sessionId, roles: session.roles.roles };
 }

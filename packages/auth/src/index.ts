@@ -1,7 +1,7 @@
 export { authenticate, readBearerToken, type AuthDeps, type Caller, type SessionSource } from "./authenticate.js";
 export { hashPassword, needsRehash, passwordHashOptions, verifyAgainstDummyHash, verifyPassword } from "./password.js";
 export { passwordLengthLimits, passwordPolicyProblem } from "./password-policy.js";
-export { initAuth, type AuthContext, type RequestInfo } from "./procedures.js";
+export { initAuth, sessionRequired, SessionRequired, type AuthContext, type RequestInfo } from "./procedures.js";
 export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from "./memory-rate-limiter.js";
 export { createMemorySessionRegistry, type MemorySessionRegistryOptions } from "./memory-session-registry.js";
 export { defaultRateLimitKeyPrefix, defaultRateLimitPolicy, type RateLimitDecision, type RateLimiter, type RateLimitPolicy } from "./rate-limiter.js";
@@ -10,5 +10,5 @@ export { createRefreshTokenService, type RefreshTokenService } from "./refresh-t
 export { RetryAfter, retryAfterSecondsOf } from "./retry-after.js";
 export { createRedisSessionRegistry, type RedisSessionRegistryOptions } from "./redis-session-registry.js";
 export { isServiceUnavailable } from "./service-errors.js";
-export { defaultRolesTtlSeconds, type RegisteredSession, type SessionLookup, type SessionRegistry } from "./session-registry.js";
+export { defaultRolesTtlSeconds, type RegisteredSession, type SessionLookup, type SessionRegistry, type UserRoles } from "./session-registry.js";
 export { createTokenService, type AccessTokenClaims, type TokenService, type TokenServiceOptions } from "./tokens.js";

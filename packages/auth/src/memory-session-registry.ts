@@ -2,7 +2,13 @@
 // Same interface and behaviour as the Redis registry (the shared contract tests prove it), but
 // nothing is shared: it is correct for ONE API instance only. With several instances, a sign-out
 // on one would not be seen by the others; use Redis for that.
-import { defaultRolesTtlSeconds, type RegisteredSession, type SessionLookup, type SessionRegistry } from "./session-registry.js";
+import {
+  defaultRolesTtlSeconds,
+  type RegisteredSession,
+  type SessionLookup,
+  type SessionRegistry,
+  type UserRoles,
+} from "./session-registry.js";
 
 export interface MemorySessionRegistryOptions {
   rolesTtlSeconds?: number;
@@ -18,7 +24,7 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
   const now = () => (options.now ?? (() => new Date()))().getTime();
   const rolesTtlMs = (options.rolesTtlSeconds ?? defaultRolesTtlSeconds) * 1000;
   const sessions = new Map<string, Expiring<"live" | "revoked">>();
-  const roles = new Map<string, Expiring<readonly string[]>>();
+  const roles = new Map<string, Expiring<UserRoles>>();
   const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
 
   function read<T>(map: Map<string, Expiring<T>>, key: string): T | undefined {
@@ -45,9 +51,16 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
   }, 60_000);
   sweep.unref();
 
-  function store(session: RegisteredSession, userRoles: readonly string[], onlyIfAbsent: boolean) {
+  /** Keeps the newer version of a user's roles. */
+  function storeRoles(userId: string, userRoles: UserRoles) {
+    const current = read(roles, userId);
+    if (current && current.version >= userRoles.version) return;
+    write(roles, userId, { version: userRoles.version, roles: [...userRoles.roles] }, now() + rolesTtlMs);
+  }
+
+  function store(session: RegisteredSession, userRoles: UserRoles, onlyIfAbsent: boolean) {
     write(sessions, sessionKey(session.userId, session.sessionId), "live", session.expiresAt.getTime(), onlyIfAbsent);
-    write(roles, session.userId, [...userRoles], now() + rolesTtlMs, onlyIfAbsent);
+    storeRoles(session.userId, userRoles);
   }
 
   return {
@@ -56,7 +69,7 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
       if (state === "revoked") return { status: "revoked" };
       const userRoles = read(roles, userId);
       if (state !== "live" || !userRoles) return { status: "unknown" };
-      return { status: "live", roles: userRoles };
+      return { status: "live", roles: userRoles.roles };
     },
     register: async (session, userRoles) => store(session, userRoles, false),
     restore: async (session, userRoles) => store(session, userRoles, true),
@@ -68,7 +81,7 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
       }
     },
     async setRoles(userId, userRoles) {
-      write(roles, userId, [...userRoles], now() + rolesTtlMs);
+      storeRoles(userId, userRoles);
     },
     async ping() {},
     async close() {

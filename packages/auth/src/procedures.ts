@@ -25,6 +25,16 @@ export interface AuthContext<TDeps extends AuthDeps> {
   request: RequestInfo;
 }
 
+/** The cause of an UNAUTHORIZED that a fresh access token could cure (no, expired or revoked session). */
+export class SessionRequired extends Error {
+  override name = "SessionRequired";
+}
+
+/** The error for a call that needs a live session; `data.reason` is "session". */
+export function sessionRequired(): TRPCError {
+  return new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in, or the session has ended", cause: new SessionRequired() });
+}
+
 export function initAuth<TDeps extends AuthDeps>() {
   const t = initTRPC.context<AuthContext<TDeps>>().create({
     transformer: superjson,
@@ -39,6 +49,8 @@ export function initAuth<TDeps extends AuthDeps>() {
         };
       }
       if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: "Internal server error" };
+      // tells clients "refresh and retry" apart from "wrong password" (both are UNAUTHORIZED)
+      if (error.cause instanceof SessionRequired) return { ...shape, data: { ...shape.data, reason: "session" as const } };
       const retryAfterSeconds = retryAfterSecondsOf(error);
       if (retryAfterSeconds !== undefined) return { ...shape, data: { ...shape.data, retryAfterSeconds } };
       return shape;
@@ -59,7 +71,7 @@ export function initAuth<TDeps extends AuthDeps>() {
 
   const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
     const caller = await authenticate(ctx.deps, ctx.request.authorization);
-    if (!caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in, or the session has ended" });
+    if (!caller) throw sessionRequired();
     return next({ ctx: { caller } });
   });
 

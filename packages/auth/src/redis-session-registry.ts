@@ -1,10 +1,16 @@
 // Session registry in Redis, shared by every API instance and every app of the platform.
 // Keys (one user's keys share a hash tag, so lookups are single-slot on Redis Cluster):
 //   <prefix>{<userId>}:session:<sessionId>  -> "live" | "revoked", expiring with the session
-//   <prefix>{<userId>}:roles                -> JSON array of the user's current roles
-// A lookup is one MGET round trip.
+//   <prefix>{<userId>}:roles                -> "<version>:<JSON array of roles>"
+// A lookup is one MGET round trip; a role write is one script that keeps the newer version.
 import type { Redis } from "ioredis";
-import { defaultRolesTtlSeconds, type RegisteredSession, type SessionLookup, type SessionRegistry } from "./session-registry.js";
+import {
+  defaultRolesTtlSeconds,
+  type RegisteredSession,
+  type SessionLookup,
+  type SessionRegistry,
+  type UserRoles,
+} from "./session-registry.js";
 
 export interface RedisSessionRegistryOptions {
   redis: Redis;
@@ -16,6 +22,21 @@ export interface RedisSessionRegistryOptions {
 const LIVE = "live";
 const REVOKED = "revoked";
 
+// KEYS[1] roles key; ARGV: version, roles JSON, ttl seconds. Writes unless a same-or-newer version is there.
+const setRolesIfNewer = `
+local current = redis.call("GET", KEYS[1])
+if current then
+  local version = tonumber(string.match(current, "^(%d+):"))
+  if version and version >= tonumber(ARGV[1]) then return 0 end
+end
+redis.call("SET", KEYS[1], ARGV[1] .. ":" .. ARGV[2], "EX", ARGV[3])
+return 1`;
+
+const encodeRoles = ({ version, roles }: UserRoles) => [String(version), JSON.stringify(roles)] as const;
+function decodeRoles(value: string): readonly string[] {
+  return JSON.parse(value.slice(value.indexOf(":") + 1)) as string[];
+}
+
 export function createRedisSessionRegistry(options: RedisSessionRegistryOptions): SessionRegistry {
   const { redis } = options;
   const prefix = options.keyPrefix ?? "auth:";
@@ -25,17 +46,14 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
   const rolesKey = (userId: string) => `${prefix}{${userId}}:roles`;
   const millisUntil = (date: Date) => date.getTime() - now().getTime();
 
-  async function write(session: RegisteredSession, roles: readonly string[], mode: "overwrite" | "fill") {
+  async function write(session: RegisteredSession, roles: UserRoles, mode: "overwrite" | "fill") {
     const ttl = millisUntil(session.expiresAt);
     if (ttl <= 0) return;
+    const key = sessionKey(session.userId, session.sessionId);
     const multi = redis.multi();
-    if (mode === "overwrite") {
-      multi.set(sessionKey(session.userId, session.sessionId), LIVE, "PX", ttl);
-      multi.set(rolesKey(session.userId), JSON.stringify(roles), "EX", rolesTtlSeconds);
-    } else {
-      multi.set(sessionKey(session.userId, session.sessionId), LIVE, "PX", ttl, "NX");
-      multi.set(rolesKey(session.userId), JSON.stringify(roles), "EX", rolesTtlSeconds, "NX");
-    }
+    if (mode === "overwrite") multi.set(key, LIVE, "PX", ttl);
+    else multi.set(key, LIVE, "PX", ttl, "NX");
+    multi.eval(setRolesIfNewer, 1, rolesKey(session.userId), ...encodeRoles(roles), rolesTtlSeconds);
     await multi.exec();
   }
 
@@ -44,7 +62,7 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
       const [state, roles] = await redis.mget(sessionKey(userId, sessionId), rolesKey(userId));
       if (state === REVOKED) return { status: "revoked" };
       if (state !== LIVE || roles == null) return { status: "unknown" };
-      return { status: "live", roles: JSON.parse(roles) as string[] };
+      return { status: "live", roles: decodeRoles(roles) };
     },
 
     register: (session, roles) => write(session, roles, "overwrite"),
@@ -61,7 +79,7 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
     },
 
     async setRoles(userId, roles) {
-      await redis.set(rolesKey(userId), JSON.stringify(roles), "EX", rolesTtlSeconds);
+      await redis.eval(setRolesIfNewer, 1, rolesKey(userId), ...encodeRoles(roles), rolesTtlSeconds);
     },
 
     async ping() {

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import type { SessionRegistry } from "./session-registry.js";
 
+const at = (version: number, roles: string[]) => ({ version, roles });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
@@ -21,14 +22,14 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
   it("a registered session is live with its user's roles", async () => {
     const registry = getRegistry();
     const session = newSession(newUser());
-    await registry.register(session, ["user", "admin"]);
+    await registry.register(session, at(0, ["user", "admin"]));
     expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user", "admin"] });
   });
 
   it("a session is only found under its own user", async () => {
     const registry = getRegistry();
     const session = newSession(newUser());
-    await registry.register(session, ["user"]);
+    await registry.register(session, at(0, ["user"]));
     expect(await registry.lookup(session.sessionId, newUser())).toEqual({ status: "unknown" });
   });
 
@@ -36,8 +37,8 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
     const registry = getRegistry();
     const userId = newUser();
     const [first, second] = [newSession(userId), newSession(userId)];
-    await registry.register(first, ["user"]);
-    await registry.register(second, ["user"]);
+    await registry.register(first, at(0, ["user"]));
+    await registry.register(second, at(0, ["user"]));
     await registry.revoke(userId, [first]);
     expect(await registry.lookup(first.sessionId, userId)).toEqual({ status: "revoked" });
     expect(await registry.lookup(second.sessionId, userId)).toEqual({ status: "live", roles: ["user"] });
@@ -47,7 +48,7 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
     const registry = getRegistry();
     const userId = newUser();
     const sessions = [newSession(userId), newSession(userId), newSession(userId)];
-    for (const session of sessions) await registry.register(session, ["user"]);
+    for (const session of sessions) await registry.register(session, at(0, ["user"]));
     await registry.revoke(userId, sessions);
     for (const { sessionId } of sessions) expect(await registry.lookup(sessionId, userId)).toEqual({ status: "revoked" });
   });
@@ -56,17 +57,17 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
     const registry = getRegistry();
     const session = newSession(newUser());
     await registry.revoke(session.userId, [session]);
-    await registry.restore(session, ["user"]);
+    await registry.restore(session, at(0, ["user"]));
     expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "revoked" });
   });
 
   it("restore fills a miss but never overwrites newer roles", async () => {
     const registry = getRegistry();
     const session = newSession(newUser());
-    await registry.restore(session, ["user"]);
+    await registry.restore(session, at(0, ["user"]));
     expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user"] });
-    await registry.setRoles(session.userId, ["user", "admin"]);
-    await registry.restore(session, ["user"]);
+    await registry.setRoles(session.userId, at(1, ["user", "admin"]));
+    await registry.restore(session, at(0, ["user"]));
     expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user", "admin"] });
   });
 
@@ -74,19 +75,32 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
     const registry = getRegistry();
     const userId = newUser();
     const [first, second] = [newSession(userId), newSession(userId)];
-    await registry.register(first, ["user", "admin"]);
-    await registry.register(second, ["user", "admin"]);
-    await registry.setRoles(userId, ["user"]);
+    await registry.register(first, at(0, ["user", "admin"]));
+    await registry.register(second, at(0, ["user", "admin"]));
+    await registry.setRoles(userId, at(1, ["user"]));
     expect(await registry.lookup(first.sessionId, userId)).toEqual({ status: "live", roles: ["user"] });
     expect(await registry.lookup(second.sessionId, userId)).toEqual({ status: "live", roles: ["user"] });
+  });
+
+  it("an older version of the roles never replaces a newer one, whatever order the writes arrive in", async () => {
+    const registry = getRegistry();
+    const userId = newUser();
+    const [first, second] = [newSession(userId), newSession(userId)];
+    await registry.register(first, at(1, ["user", "admin"]));
+    await registry.setRoles(userId, at(2, ["user"])); // demoted
+    await registry.register(second, at(1, ["user", "admin"])); // a sign-in that read the roles before the demotion
+    await registry.setRoles(userId, at(1, ["user", "admin"])); // a late, stale write
+    expect(await registry.lookup(second.sessionId, userId)).toEqual({ status: "live", roles: ["user"] });
+    await registry.setRoles(userId, at(3, ["user", "support"]));
+    expect(await registry.lookup(first.sessionId, userId)).toEqual({ status: "live", roles: ["user", "support"] });
   });
 
   it("a session is forgotten when it expires, and so is its revocation", async () => {
     const registry = getRegistry();
     const userId = newUser();
     const [expiring, revoked] = [newSession(userId, 150), newSession(userId, 150)];
-    await registry.register(expiring, ["user"]);
-    await registry.register(revoked, ["user"]);
+    await registry.register(expiring, at(0, ["user"]));
+    await registry.register(revoked, at(0, ["user"]));
     await registry.revoke(userId, [revoked]);
     await sleep(250);
     expect(await registry.lookup(expiring.sessionId, userId)).toEqual({ status: "unknown" });
@@ -96,7 +110,7 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
   it("ignores sessions that have already expired", async () => {
     const registry = getRegistry();
     const session = { ...newSession(newUser()), expiresAt: new Date(Date.now() - 1000) };
-    await registry.register(session, ["user"]);
+    await registry.register(session, at(0, ["user"]));
     await registry.revoke(session.userId, [session]);
     expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "unknown" });
   });

@@ -3,14 +3,23 @@
 // shared, expiring copy of it (Redis across instances, or in-process for a single instance), so
 // that a sign-out, a revocation or a role change is seen by every instance on the next call.
 //
-// Consistency model: writes that come from a change (register, revoke, setRoles) overwrite; fills
-// after a miss (restore) only add what is absent, so a fill that read Postgres just before a
-// revocation can never bring the revoked session back.
+// Consistency model:
+//  - session state: register and revoke overwrite; a fill after a miss (restore) only adds what is
+//    absent, so a fill that read Postgres just before a revocation cannot bring the session back.
+//  - roles carry the user's `rolesVersion` (incremented in Postgres with every role change), and
+//    every write keeps the newer version: a sign-in or a fill that read the roles just before a
+//    demotion cannot put the old roles back, whatever order the writes arrive in.
 
 export interface RegisteredSession {
   sessionId: string;
   userId: string;
   expiresAt: Date;
+}
+
+/** A user's roles as of one version of them (users.roles_version). */
+export interface UserRoles {
+  roles: readonly string[];
+  version: number;
 }
 
 export type SessionLookup =
@@ -22,14 +31,14 @@ export type SessionLookup =
 export interface SessionRegistry {
   /** One round trip: the session's state and its user's current roles. */
   lookup(sessionId: string, userId: string): Promise<SessionLookup>;
-  /** A session that has just started, and its user's roles. Overwrites. */
-  register(session: RegisteredSession, roles: readonly string[]): Promise<void>;
-  /** Fills a miss from the source of truth. Never overwrites a revocation or a newer role set. */
-  restore(session: RegisteredSession, roles: readonly string[]): Promise<void>;
+  /** A session that has just started (overwrites its state), and its user's roles (if newer). */
+  register(session: RegisteredSession, roles: UserRoles): Promise<void>;
+  /** Fills a miss from the source of truth. Never overwrites a revocation or newer roles. */
+  restore(session: RegisteredSession, roles: UserRoles): Promise<void>;
   /** Marks sessions of one user revoked until they would have expired. */
   revoke(userId: string, sessions: ReadonlyArray<{ sessionId: string; expiresAt: Date }>): Promise<void>;
-  /** The user's roles as of now, for every live session of theirs. */
-  setRoles(userId: string, roles: readonly string[]): Promise<void>;
+  /** The user's roles for every live session of theirs, unless the registry has a newer version. */
+  setRoles(userId: string, roles: UserRoles): Promise<void>;
   /** Throws when the registry cannot be reached (readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -124,10 +124,52 @@ describe("transparent refresh", () => {
     expect(tokenStore.get()).toBeNull();
   });
 
-  it("a wrong password is not retried or refreshed", async () => {
+  it("a wrong current password is neither refreshed nor retried (it is not an expired token)", async () => {
+    const tokenStore = createMemoryTokenStore();
     let sessionEnds = 0;
-    const client = createClient({ url, onSessionEnd: () => sessionEnds++ });
-    expect(await codeOf(client.auth.signIn.mutate({ email: admin.email, password: "wrong-password-1" }))).toBe("UNAUTHORIZED");
+    const client = createClient({ url, tokenStore, onSessionEnd: () => sessionEnds++ });
+    await client.auth.signIn.mutate({ email: "carol@example.com", password: "carol-password-1" });
+    const before = tokenStore.get()!;
+    const failuresBefore = await h.deps.prisma.auditEvent.count({ where: { action: "password_change", outcome: "failure" } });
+
+    expect(await codeOf(client.auth.changePassword.mutate({ currentPassword: "not-carols-password", newPassword: "new passphrase" }))).toBe(
+      "UNAUTHORIZED",
+    );
+    expect(tokenStore.get()).toEqual(before);
+    expect(await h.deps.prisma.auditEvent.count({ where: { action: "password_change", outcome: "failure" } })).toBe(failuresBefore + 1);
     expect(sessionEnds).toBe(0);
+  });
+
+  it("signing out with an expired access token still ends the session on the server", async () => {
+    vi.useFakeTimers({ now: new Date(), toFake: ["Date"] });
+    const tokenStore = createMemoryTokenStore();
+    const client = createClient({ url, tokenStore });
+    await client.auth.signIn.mutate(admin);
+    const { refreshToken } = tokenStore.get()!;
+    vi.setSystemTime(Date.now() + sixteenMinutes);
+    await expect(client.auth.signOut.mutate()).resolves.toEqual({ success: true });
+    expect(tokenStore.get()).toBeNull();
+    const stranger = createClient({ url });
+    expect(await codeOf(stranger.auth.refresh.mutate({ refreshToken }))).toBe("UNAUTHORIZED");
+  });
+
+  it("a refresh that fails for another reason than the session keeps the session", async () => {
+    vi.useFakeTimers({ now: new Date(), toFake: ["Date"] });
+    const tokenStore = createMemoryTokenStore();
+    let sessionEnds = 0;
+    let isServerDown = false;
+    const flakyFetch: typeof fetch = async (input, init) => {
+      if (isServerDown && String(input).includes("auth.refresh")) return new Response("upstream down", { status: 503 });
+      return fetch(input, init);
+    };
+    const client = createClient({ url, tokenStore, fetch: flakyFetch, onSessionEnd: () => sessionEnds++ });
+    await client.auth.signIn.mutate(admin);
+    vi.setSystemTime(Date.now() + sixteenMinutes);
+    isServerDown = true;
+    expect(await codeOf(client.auth.me.query())).toBe("UNAUTHORIZED");
+    expect(sessionEnds).toBe(0);
+    expect(tokenStore.get()).not.toBeNull();
+    isServerDown = false;
+    await expect(client.auth.me.query()).resolves.toMatchObject({ email: admin.email });
   });
 });

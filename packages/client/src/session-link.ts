@@ -1,18 +1,19 @@
 // A tRPC link that keeps the client's session:
 //  - stores the tokens returned by sign-in, sign-up and refresh, and forgets them on sign-out;
-//  - when a call is UNAUTHORIZED (typically an expired access token) and a refresh token is
-//    stored, refreshes once and retries the call once. Concurrent calls share a single refresh,
-//    and a call that failed with a token that has since been replaced just retries;
-//  - when the refresh fails, the session is gone: the store is cleared, `onSessionEnd` is called
-//    once, and the call fails with its original error.
+//  - when a call is refused for want of a live session (UNAUTHORIZED with data.reason "session":
+//    typically an expired access token; never a wrong password) and tokens are stored, refreshes
+//    once and retries the call once. Concurrent calls share a single refresh, and a call that
+//    failed with a token that has since been replaced just retries. Sign-out goes the same way,
+//    so an idle client's sign-out still ends the session on the server;
+//  - when the server refuses the refresh (UNAUTHORIZED), the session is gone: the store is
+//    cleared, `onSessionEnd` is called once, and the call fails with its original error. Any
+//    other refresh failure (network, 503, 429) keeps the session and fails the call.
 import { TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 import type { AppRouter } from "@platform/api";
 import type { StoredSession, TokenStore } from "./token-store.js";
 
 const issuingPaths = new Set(["auth.signIn", "auth.signUp", "auth.refresh"]);
-/** Calls whose UNAUTHORIZED is an answer, not an expired token. */
-const noRetryPaths = new Set([...issuingPaths, "auth.signOut"]);
 
 export interface SessionLinkOptions {
   store: TokenStore;
@@ -26,8 +27,8 @@ function readSession(data: unknown): StoredSession | null {
   return typeof token === "string" && typeof refreshToken === "string" ? { token, refreshToken } : null;
 }
 
-const isUnauthorized = (error: unknown) =>
-  error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "UNAUTHORIZED";
+const errorData = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string; reason?: string } | undefined) : undefined);
+const needsSession = (error: unknown) => errorData(error)?.code === "UNAUTHORIZED" && errorData(error)?.reason === "session";
 
 export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions): TRPCLink<AppRouter> {
   let refreshing: Promise<boolean> | null = null;
@@ -42,7 +43,8 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
         store.set(session);
         return true;
       })
-      .catch(() => {
+      .catch((error: unknown) => {
+        if (errorData(error)?.code !== "UNAUTHORIZED") return false; // the server is away, not the session
         store.set(null);
         onSessionEnd?.();
         return false;
@@ -69,11 +71,11 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
               observer.next(envelope);
             },
             error(error) {
-              if (op.path === "auth.signOut") store.set(null);
-              if (!isRetry && !noRetryPaths.has(op.path) && isUnauthorized(error) && store.get()) {
+              if (!isRetry && !issuingPaths.has(op.path) && needsSession(error) && store.get()) {
                 void renew(tokenUsed).then((isRenewed) => (isRenewed ? run(true) : observer.error(error)));
                 return;
               }
+              if (op.path === "auth.signOut") store.set(null);
               observer.error(error);
             },
             complete: () => observer.complete(),

@@ -10,7 +10,7 @@
 //    writes, so we take one (a pid file) and refuse a second process with a clear message.
 //  - A data directory is only opened if it is ours (a marker file), so a corrupt, foreign or
 //    half-deleted directory gives an error that says what to do, never a silently empty database.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server, Socket } from "node:net";
 import { join } from "node:path";
 
@@ -56,7 +56,7 @@ function describeFsError(error: unknown, dataDir: string): EmbeddedPostgresError
 function checkDataDir(dataDir: string): { isNew: boolean } {
   const entries = existsSync(dataDir) ? readdirSync(dataDir) : [];
   const hasMarker = entries.includes(markerFile);
-  if (!hasMarker && entries.some((entry) => entry !== lockFile)) {
+  if (!hasMarker && entries.some((entry) => !entry.startsWith(lockFile))) {
     throw new EmbeddedPostgresError(
       `${dataDir} exists but is not an embedded database of this project (no ${markerFile}). Move it away or set DATA_DIR to another directory.`,
     );
@@ -73,12 +73,17 @@ function checkDataDir(dataDir: string): { isNew: boolean } {
 function lockDataDir(dataDir: string): () => void {
   const path = join(dataDir, lockFile);
   for (;;) {
+    // the pid is written to a file of our own, then linked into place: link() fails if the lock
+    // exists, so no other process can ever read a lock file without its pid in it
+    const candidate = `${path}.${process.pid}`;
     try {
-      closeSync(openSync(path, "wx"));
-      writeFileSync(path, String(process.pid));
+      writeFileSync(candidate, String(process.pid));
+      linkSync(candidate, path);
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw describeFsError(error, dataDir);
+    } finally {
+      rmSync(candidate, { force: true });
     }
     const pid = Number(readFileSync(path, "utf8"));
     if (pid && isRunning(pid)) {

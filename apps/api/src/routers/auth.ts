@@ -1,4 +1,4 @@
-import { RetryAfter, hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "@platform/auth";
+import { RetryAfter, hashPassword, sessionRequired, needsRehash, verifyAgainstDummyHash, verifyPassword } from "@platform/auth";
 import { Prisma } from "@platform/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -18,7 +18,6 @@ const tooManyAttempts = (retryAfterSeconds: number) =>
     message: `Too many attempts; try again in ${retryAfterSeconds} seconds`,
     cause: new RetryAfter(retryAfterSeconds),
   });
-const sessionEnded = () => new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in, or the session has ended" });
 
 export const authRouter = router({
   /** Creates an account with the role `user` only, and signs it in. */
@@ -36,7 +35,7 @@ export const authRouter = router({
           }
           throw error;
         });
-      const { token, refreshToken } = await startSession(deps, user, request);
+      const { token, refreshToken } = (await startSession(deps, { ...user, rolesVersion: 0 }, request))!;
       await recordAudit(deps, { action: "sign_up", outcome: "success", actorId: user.id, request });
       return { token, refreshToken, user };
     }),
@@ -48,7 +47,7 @@ export const authRouter = router({
       if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
       const account = await deps.prisma.user.findUnique({
         where: { email: input.email },
-        select: { ...publicUserSelect, passwordHash: true },
+        select: { ...publicUserSelect, passwordHash: true, rolesVersion: true },
       });
       // an unknown email costs the same argon2 verification as a wrong password
       const isValid = account
@@ -65,13 +64,19 @@ export const authRouter = router({
         throw invalidCredentials();
       }
 
-      const { passwordHash, ...user } = account;
+      const { passwordHash, rolesVersion, ...user } = account;
       await clearAccountAttempts(deps, input.email);
+      let currentHash = passwordHash;
       if (needsRehash(passwordHash)) {
-        // hashed with weaker parameters than today's: upgrade while we hold the password
-        await deps.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password) } });
+        // hashed with weaker parameters than today's: upgrade while we hold the password, unless
+        // a password change got there first
+        const upgraded = await hashPassword(input.password);
+        const { count } = await deps.prisma.user.updateMany({ where: { id: user.id, passwordHash }, data: { passwordHash: upgraded } });
+        if (count === 1) currentHash = upgraded;
       }
-      const { token, refreshToken } = await startSession(deps, user, request);
+      const session = await startSession(deps, { ...user, rolesVersion }, request, { whilePasswordHashIs: currentHash });
+      if (!session) throw invalidCredentials(); // the password changed while we were verifying it
+      const { token, refreshToken } = session;
       await recordAudit(deps, { action: "sign_in", outcome: "success", actorId: user.id, request });
       return { token, refreshToken, user };
     }),
@@ -105,7 +110,7 @@ export const authRouter = router({
   me: authedProcedure.query(async ({ ctx: { deps, caller } }) => {
     const user = await deps.prisma.user.findUnique({ where: { id: caller.userId }, select: publicUserSelect });
     // the session outlived its user (deleted in between): treat as signed out
-    if (!user) throw sessionEnded();
+    if (!user) throw sessionRequired();
     return user;
   }),
 
@@ -114,7 +119,7 @@ export const authRouter = router({
     .input(z.strictObject({ currentPassword: passwordSchema, newPassword: newPasswordSchema }))
     .mutation(async ({ ctx: { deps, caller, request }, input }) => {
       const account = await deps.prisma.user.findUnique({ where: { id: caller.userId }, select: { email: true, passwordHash: true } });
-      if (!account) throw sessionEnded();
+      if (!account) throw sessionRequired();
       // the same back-off as sign-in: a stolen access token must not become a password oracle
       const retryAfterSeconds = await takeSignInAttempt(deps, account.email, request);
       if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSession } from "../sessions.js";
 import { createTestHarness, type TestHarness } from "../test-support/harness.js";
 
 let h: TestHarness;
@@ -24,6 +25,16 @@ describe("auth.changePassword", () => {
     await expect(h.caller().auth.signIn({ email: "kim@example.com", password: "new passphrase" })).resolves.toBeDefined();
     const events = await h.deps.prisma.auditEvent.findMany({ where: { action: "password_change" } });
     expect(events).toEqual([expect.objectContaining({ outcome: "success", details: { revokedSessions: 1 } })]);
+  });
+
+  it("a sign-in that verified the old password cannot open a session once the password has changed", async () => {
+    const { id } = await h.createUser({ email: "nia@example.com", password: "old passphrase" });
+    const { token } = await h.caller().auth.signIn({ email: "nia@example.com", password: "old passphrase" });
+    const { passwordHash: verifiedHash, roles, rolesVersion } = await h.deps.prisma.user.findUniqueOrThrow({ where: { id } });
+    await h.caller(token).auth.changePassword({ currentPassword: "old passphrase", newPassword: "new passphrase" });
+    // the sign-in's verification happened before the change; its session would be opened after it
+    expect(await startSession(h.deps, { id, roles, rolesVersion }, {}, { whilePasswordHashIs: verifiedHash })).toBeNull();
+    expect(await h.deps.prisma.session.count({ where: { userId: id, isRevoked: false } })).toBe(1);
   });
 
   it("a wrong current password is 'invalid credentials' and changes nothing", async () => {

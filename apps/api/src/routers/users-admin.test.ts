@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSession } from "../sessions.js";
 import { createTestHarness, type TestHarness } from "../test-support/harness.js";
 
 let h: TestHarness;
@@ -35,6 +36,15 @@ describe("users.setRoles", () => {
     await expect(h.caller(admin.token).users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(h.caller(secondDevice).users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(h.caller(admin.token).auth.me()).resolves.toMatchObject({ roles: ["user"] });
+  });
+
+  it("a sign-in that read the roles just before a demotion cannot bring the old role back", async () => {
+    const admin = await newUser(["admin", "user"]);
+    const stale = await h.deps.prisma.user.findUniqueOrThrow({ where: { id: admin.id }, select: { roles: true, rolesVersion: true } });
+    await h.caller(rootToken).users.setRoles({ id: admin.id, roles: ["user"] });
+    // the sign-in finishes after the demotion, with what it read before it
+    await startSession(h.deps, { id: admin.id, ...stale });
+    await expect(h.caller(admin.token).users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("the role change holds even when the registry has lost its data", async () => {

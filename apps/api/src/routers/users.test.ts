@@ -61,11 +61,11 @@ describe("users.list", () => {
 describe("roles are read on every call, not from the token", () => {
   it("a role granted in Postgres and the registry applies to an existing token at once", async () => {
     await expect(h.caller(userToken).users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await h.deps.prisma.user.update({ where: { id: userId }, data: { roles: ["user", "admin"] } });
-    await h.deps.registry.setRoles(userId, ["user", "admin"]);
+    await h.deps.prisma.user.update({ where: { id: userId }, data: { roles: ["user", "admin"], rolesVersion: 1 } });
+    await h.deps.registry.setRoles(userId, { roles: ["user", "admin"], version: 1 });
     await expect(h.caller(userToken).users.list()).resolves.toMatchObject({ items: expect.any(Array) });
-    await h.deps.prisma.user.update({ where: { id: userId }, data: { roles: ["user"] } });
-    await h.deps.registry.setRoles(userId, ["user"]);
+    await h.deps.prisma.user.update({ where: { id: userId }, data: { roles: ["user"], rolesVersion: 2 } });
+    await h.deps.registry.setRoles(userId, { roles: ["user"], version: 2 });
     await expect(h.caller(userToken).users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

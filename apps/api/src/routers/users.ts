@@ -41,11 +41,18 @@ export const usersRouter = router({
   setRoles: adminProcedure
     .input(z.strictObject({ id: userIdSchema, roles: rolesSchema }))
     .mutation(async ({ ctx: { deps, caller, request }, input }) => {
-      const { before, user } = await withAdminGuard(deps, input.id, input.roles.includes("admin"), async (tx, target) => ({
+      const { before, updated } = await withAdminGuard(deps, input.id, input.roles.includes("admin"), async (tx, target) => ({
         before: target.roles,
-        user: await tx.user.update({ where: { id: input.id }, data: { roles: input.roles }, select: publicUserSelect }),
+        updated: await tx.user.update({
+          where: { id: input.id },
+          data: { roles: input.roles, rolesVersion: { increment: 1 } },
+          select: { ...publicUserSelect, rolesVersion: true },
+        }),
       }));
-      await deps.registry.setRoles(user.id, user.roles);
+      // versioned: a stale write (a sign-in that read the old roles) can never undo this one,
+      // and retrying after a registry failure writes a newer version that heals it
+      const { rolesVersion, ...user } = updated;
+      await deps.registry.setRoles(user.id, { roles: user.roles, version: rolesVersion });
       await recordAudit(deps, {
         action: "role_change",
         outcome: "success",
@@ -75,12 +82,13 @@ export const usersRouter = router({
 
   /** Deletes a user and their sessions (the audit trail keeps their events). */
   delete: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, caller, request }, input }) => {
-    const sessions = await withAdminGuard(deps, input.id, false, async (tx) => {
+    await withAdminGuard(deps, input.id, false, async (tx) => {
       const live = await tx.session.findMany({ where: { userId: input.id, expiresAt: { gt: deps.now() } }, select: { id: true, expiresAt: true } });
       await tx.user.delete({ where: { id: input.id } });
-      return live;
+      // inside the transaction: if the registry cannot be written, nothing is deleted and a retry
+      // can do it all; once the user is gone, no retry could find their sessions again
+      await deps.registry.revoke(input.id, live.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })));
     });
-    await deps.registry.revoke(input.id, sessions.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })));
     await recordAudit(deps, { action: "user_delete", outcome: "success", actorId: caller.userId, subjectId: input.id, request });
     return { success: true as const };
   }),
