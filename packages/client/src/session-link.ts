@@ -59,7 +59,9 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
     ({ op, next }) =>
       observable((observer) => {
         let subscription: Unsubscribable | undefined;
+        let isCancelled = false;
         const run = (isRetry: boolean) => {
+          if (isCancelled) return; // the caller gave up while we were refreshing
           const tokenUsed = store.get()?.token;
           subscription = next(op).subscribe({
             next(envelope) {
@@ -82,6 +84,9 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
           });
         };
         run(false);
-        return () => subscription?.unsubscribe();
+        return () => {
+          isCancelled = true;
+          subscription?.unsubscribe();
+        };
       });
 }
