@@ -41,6 +41,6 @@ export async function authenticate(deps: AuthDeps, authorization: string | undef
 
   const session = await deps.loadSession(sessionId);
   if (!session || session.userId !== userId) return null;
-  await deps.registry.restore({ sessionId, userId, expiresAt: session.expiresAt }, session.roles);
+  await deps.registry.register({ sessionId, userId, expiresAt: session.expiresAt }, session.roles);
   return { userId, sessionId, roles: session.roles.roles };
 }

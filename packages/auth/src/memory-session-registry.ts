@@ -58,8 +58,8 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
     write(roles, userId, { version: userRoles.version, roles: [...userRoles.roles] }, now() + rolesTtlMs);
   }
 
-  function store(session: RegisteredSession, userRoles: UserRoles, onlyIfAbsent: boolean) {
-    write(sessions, sessionKey(session.userId, session.sessionId), "live", session.expiresAt.getTime(), onlyIfAbsent);
+  function register(session: RegisteredSession, userRoles: UserRoles) {
+    write(sessions, sessionKey(session.userId, session.sessionId), "live", session.expiresAt.getTime(), true);
     storeRoles(session.userId, userRoles);
   }
 
@@ -71,8 +71,7 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
       if (state !== "live" || !userRoles) return { status: "unknown" };
       return { status: "live", roles: userRoles.roles };
     },
-    register: async (session, userRoles) => store(session, userRoles, false),
-    restore: async (session, userRoles) => store(session, userRoles, true),
+    register: async (session, userRoles) => register(session, userRoles),
     async revoke(userId, revoked) {
       for (const { sessionId, expiresAt } of revoked) {
         const key = sessionKey(userId, sessionId);

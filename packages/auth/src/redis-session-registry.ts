@@ -46,15 +46,14 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
   const rolesKey = (userId: string) => `${prefix}{${userId}}:roles`;
   const millisUntil = (date: Date) => date.getTime() - now().getTime();
 
-  async function write(session: RegisteredSession, roles: UserRoles, mode: "overwrite" | "fill") {
+  async function register(session: RegisteredSession, roles: UserRoles) {
     const ttl = millisUntil(session.expiresAt);
     if (ttl <= 0) return;
-    const key = sessionKey(session.userId, session.sessionId);
-    const multi = redis.multi();
-    if (mode === "overwrite") multi.set(key, LIVE, "PX", ttl);
-    else multi.set(key, LIVE, "PX", ttl, "NX");
-    multi.eval(setRolesIfNewer, 1, rolesKey(session.userId), ...encodeRoles(roles), rolesTtlSeconds);
-    await multi.exec();
+    await redis
+      .multi()
+      .set(sessionKey(session.userId, session.sessionId), LIVE, "PX", ttl, "NX")
+      .eval(setRolesIfNewer, 1, rolesKey(session.userId), ...encodeRoles(roles), rolesTtlSeconds)
+      .exec();
   }
 
   return {
@@ -65,8 +64,7 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
       return { status: "live", roles: decodeRoles(roles) };
     },
 
-    register: (session, roles) => write(session, roles, "overwrite"),
-    restore: (session, roles) => write(session, roles, "fill"),
+    register,
 
     async revoke(userId, sessions) {
       const multi = redis.multi();

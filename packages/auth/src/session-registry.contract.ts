@@ -53,21 +53,21 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
     for (const { sessionId } of sessions) expect(await registry.lookup(sessionId, userId)).toEqual({ status: "revoked" });
   });
 
-  it("a fill after a miss (restore) never brings back a revoked session", async () => {
+  it("registering never brings back a revoked session (a late sign-in write, or a fill after a miss)", async () => {
     const registry = getRegistry();
     const session = newSession(newUser());
     await registry.revoke(session.userId, [session]);
-    await registry.restore(session, at(0, ["user"]));
+    await registry.register(session, at(0, ["user"]));
     expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "revoked" });
   });
 
-  it("restore fills a miss but never overwrites newer roles", async () => {
+  it("registering fills a miss but never overwrites newer roles", async () => {
     const registry = getRegistry();
     const session = newSession(newUser());
-    await registry.restore(session, at(0, ["user"]));
+    await registry.register(session, at(0, ["user"]));
     expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user"] });
     await registry.setRoles(session.userId, at(1, ["user", "admin"]));
-    await registry.restore(session, at(0, ["user"]));
+    await registry.register(session, at(0, ["user"]));
     expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user", "admin"] });
   });
 

@@ -4,8 +4,10 @@
 // that a sign-out, a revocation or a role change is seen by every instance on the next call.
 //
 // Consistency model:
-//  - session state: register and revoke overwrite; a fill after a miss (restore) only adds what is
-//    absent, so a fill that read Postgres just before a revocation cannot bring the session back.
+//  - session state: revoke overwrites; register only adds what is absent. Session ids are fresh, so
+//    an existing entry can only be a revocation, which a late register (a sign-in whose session
+//    was revoked by a password change before it got here) or a fill after a miss (which read
+//    Postgres just before a revocation) must never undo.
 //  - roles carry the user's `rolesVersion` (incremented in Postgres with every role change), and
 //    every write keeps the newer version: a sign-in or a fill that read the roles just before a
 //    demotion cannot put the old roles back, whatever order the writes arrive in.
@@ -31,10 +33,11 @@ export type SessionLookup =
 export interface SessionRegistry {
   /** One round trip: the session's state and its user's current roles. */
   lookup(sessionId: string, userId: string): Promise<SessionLookup>;
-  /** A session that has just started (overwrites its state), and its user's roles (if newer). */
+  /**
+   * A live session (just started, or read from the source of truth after a miss) and its user's
+   * roles. Never overwrites a revocation or newer roles.
+   */
   register(session: RegisteredSession, roles: UserRoles): Promise<void>;
-  /** Fills a miss from the source of truth. Never overwrites a revocation or newer roles. */
-  restore(session: RegisteredSession, roles: UserRoles): Promise<void>;
   /** Marks sessions of one user revoked until they would have expired. */
   revoke(userId: string, sessions: ReadonlyArray<{ sessionId: string; expiresAt: Date }>): Promise<void>;
   /** The user's roles for every live session of theirs, unless the registry has a newer version. */

@@ -68,7 +68,6 @@ export async function createTestRegistry(url = process.env.REDIS_URL): Promise<T
   const registry: SessionRegistry = {
     lookup: (...args) => inner.lookup(...args),
     register: (...args) => inner.register(...args),
-    restore: (...args) => inner.restore(...args),
     revoke: (...args) => inner.revoke(...args),
     setRoles: (...args) => inner.setRoles(...args),
     ping: () => inner.ping(),

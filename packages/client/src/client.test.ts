@@ -159,17 +159,44 @@ describe("transparent refresh", () => {
     let sessionEnds = 0;
     let isServerDown = false;
     const flakyFetch: typeof fetch = async (input, init) => {
-      if (isServerDown && String(input).includes("auth.refresh")) return new Response("upstream down", { status: 503 });
+      if (isServerDown && String(input).includes("auth.refresh")) {
+        // what the API answers while Postgres is away
+        const error = { json: { message: "A backing service is unavailable", code: -32603, data: { code: "SERVICE_UNAVAILABLE", httpStatus: 503 } } };
+        return new Response(JSON.stringify([{ error }]), { status: 503, headers: { "content-type": "application/json" } });
+      }
       return fetch(input, init);
     };
     const client = createClient({ url, tokenStore, fetch: flakyFetch, onSessionEnd: () => sessionEnds++ });
     await client.auth.signIn.mutate(admin);
     vi.setSystemTime(Date.now() + sixteenMinutes);
     isServerDown = true;
-    expect(await codeOf(client.auth.me.query())).toBe("UNAUTHORIZED");
+    expect(await codeOf(client.auth.me.query())).toBe("SERVICE_UNAVAILABLE");
+    // a sign-out during the outage fails visibly and keeps the tokens for a later try
+    expect(await codeOf(client.auth.signOut.mutate())).toBe("SERVICE_UNAVAILABLE");
     expect(sessionEnds).toBe(0);
     expect(tokenStore.get()).not.toBeNull();
     isServerDown = false;
     await expect(client.auth.me.query()).resolves.toMatchObject({ email: admin.email });
+  });
+
+  it("an aborted call settles at once, even while its refresh is pending", async () => {
+    vi.useFakeTimers({ now: new Date(), toFake: ["Date"] });
+    let releaseRefresh = () => {};
+    const slowFetch: typeof fetch = async (input, init) => {
+      if (String(input).includes("auth.refresh")) await new Promise<void>((resolve) => (releaseRefresh = resolve));
+      return fetch(input, init);
+    };
+    const client = createClient({ url, fetch: slowFetch });
+    await client.auth.signIn.mutate(admin);
+    vi.setSystemTime(Date.now() + sixteenMinutes);
+    const controller = new AbortController();
+    const call = client.auth.me.query(undefined, { signal: controller.signal }).then(
+      () => "resolved",
+      (error: Error) => error.message,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    expect(await call).toMatch(/aborted/);
+    releaseRefresh();
   });
 });

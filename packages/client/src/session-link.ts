@@ -7,7 +7,8 @@
 //    so an idle client's sign-out still ends the session on the server;
 //  - when the server refuses the refresh (UNAUTHORIZED), the session is gone: the store is
 //    cleared, `onSessionEnd` is called once, and the call fails with its original error. Any
-//    other refresh failure (network, 503, 429) keeps the session and fails the call.
+//    other refresh failure (network, 503, 429) keeps the session and fails the call with the
+//    refresh's error. An aborted call settles at once, even while a refresh is pending.
 import { TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 import type { AppRouter } from "@platform/api";
@@ -31,23 +32,25 @@ const errorData = (error: unknown) => (error instanceof TRPCClientError ? (error
 const needsSession = (error: unknown) => errorData(error)?.code === "UNAUTHORIZED" && errorData(error)?.reason === "session";
 
 export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions): TRPCLink<AppRouter> {
-  let refreshing: Promise<boolean> | null = null;
+  /** What a refresh came to: renewed, the session is gone, or it failed for another reason. */
+  type Renewal = { status: "renewed" } | { status: "ended" } | { status: "failed"; error: unknown };
+  let refreshing: Promise<Renewal> | null = null;
 
-  /** True when the store holds a newer access token than `failedToken` afterwards. */
-  function renew(failedToken: string | undefined): Promise<boolean> {
+  function renew(failedToken: string | undefined): Promise<Renewal> {
     const current = store.get();
-    if (!current) return Promise.resolve(false);
-    if (current.token !== failedToken) return Promise.resolve(true); // someone already renewed it
+    if (!current) return Promise.resolve({ status: "ended" });
+    if (current.token !== failedToken) return Promise.resolve({ status: "renewed" }); // someone already did
     refreshing ??= refresh(current.refreshToken)
-      .then((session) => {
+      .then((session): Renewal => {
         store.set(session);
-        return true;
+        return { status: "renewed" };
       })
-      .catch((error: unknown) => {
-        if (errorData(error)?.code !== "UNAUTHORIZED") return false; // the server is away, not the session
+      .catch((error: unknown): Renewal => {
+        // the server is away (network, 503, 429), not the session: keep it for the next try
+        if (errorData(error)?.code !== "UNAUTHORIZED") return { status: "failed", error };
         store.set(null);
         onSessionEnd?.();
-        return false;
+        return { status: "ended" };
       })
       .finally(() => {
         refreshing = null;
@@ -60,6 +63,13 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
       observable((observer) => {
         let subscription: Unsubscribable | undefined;
         let isCancelled = false;
+        // an aborted call settles at once, even while a refresh is pending
+        const onAbort = () => {
+          isCancelled = true;
+          subscription?.unsubscribe();
+          observer.error(TRPCClientError.from(new Error("The call was aborted")));
+        };
+        op.signal?.addEventListener("abort", onAbort, { once: true });
         const run = (isRetry: boolean) => {
           if (isCancelled) return; // the caller gave up while we were refreshing
           const tokenUsed = store.get()?.token;
@@ -74,7 +84,13 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
             },
             error(error) {
               if (!isRetry && !issuingPaths.has(op.path) && needsSession(error) && store.get()) {
-                void renew(tokenUsed).then((isRenewed) => (isRenewed ? run(true) : observer.error(error)));
+                void renew(tokenUsed).then((renewal) => {
+                  if (isCancelled) return;
+                  if (renewal.status === "renewed") run(true);
+                  // a failed refresh fails the call with its own error (e.g. 503), so that a
+                  // sign-out during an outage does not look like it worked
+                  else observer.error(renewal.status === "failed" ? TRPCClientError.from(renewal.error as Error) : error);
+                });
                 return;
               }
               if (op.path === "auth.signOut") store.set(null);
@@ -86,6 +102,7 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
         run(false);
         return () => {
           isCancelled = true;
+          op.signal?.removeEventListener("abort", onAbort);
           subscription?.unsubscribe();
         };
       });

@@ -51,6 +51,13 @@ describe("auth.signIn", () => {
     await expect(h.caller().auth.signIn({ email: "legacy@example.com", password: "legacy passphrase" })).resolves.toBeDefined();
   });
 
+  it("two concurrent sign-ins both succeed while upgrading the same weak hash", async () => {
+    const weakHash = await argon2.hash("legacy passphrase two", { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    await h.deps.prisma.user.create({ data: { email: "legacy2@example.com", name: "Legacy", passwordHash: weakHash } });
+    const results = await Promise.allSettled([1, 2].map(() => h.caller().auth.signIn({ email: "legacy2@example.com", password: "legacy passphrase two" })));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+  });
+
   it("records successful and failed sign-ins in the audit trail, with IP and user agent", async () => {
     await h.callerWith({ ip: "192.0.2.10", userAgent: "audit-test" }).auth.signIn(alice);
     await h.callerWith({ ip: "192.0.2.11" }).auth.signIn({ email: alice.email, password: "not-alices-password" }).catch(() => undefined);

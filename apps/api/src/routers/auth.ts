@@ -73,6 +73,12 @@ export const authRouter = router({
         const upgraded = await hashPassword(input.password);
         const { count } = await deps.prisma.user.updateMany({ where: { id: user.id, passwordHash }, data: { passwordHash: upgraded } });
         if (count === 1) currentHash = upgraded;
+        else {
+          // someone changed the hash meanwhile: a concurrent sign-in's upgrade (same password), or
+          // a password change (another one). Whichever it is, the stored hash decides.
+          const stored = await deps.prisma.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
+          if (stored && (await verifyPassword(stored.passwordHash, input.password))) currentHash = stored.passwordHash;
+        }
       }
       const session = await startSession(deps, { ...user, rolesVersion }, request, { whilePasswordHashIs: currentHash });
       if (!session) throw invalidCredentials(); // the password changed while we were verifying it

@@ -83,6 +83,9 @@ export const usersRouter = router({
   /** Deletes a user and their sessions (the audit trail keeps their events). */
   delete: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, caller, request }, input }) => {
     await withAdminGuard(deps, input.id, false, async (tx) => {
+      // lock the user first: a racing sign-in either committed its session before (and it is in
+      // the list below) or finds the user gone (its check runs under the same row lock)
+      await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${input.id} FOR UPDATE`;
       const live = await tx.session.findMany({ where: { userId: input.id, expiresAt: { gt: deps.now() } }, select: { id: true, expiresAt: true } });
       await tx.user.delete({ where: { id: input.id } });
       // inside the transaction: if the registry cannot be written, nothing is deleted and a retry
