@@ -34,7 +34,7 @@ export async function recordAudit(deps: ApiDeps, event: AuditEventInput): Promis
         actorId: event.actorId ?? null,
         subjectId: event.subjectId ?? null,
         ip: event.request?.ip ?? null,
-        userAgent: event.request?.userAgent?.slice(0, 512) ?? null,
+        userAgent: event.request?.userAgent ?? null,
         ...(event.details === undefined ? {} : { details: event.details }),
       },
     });

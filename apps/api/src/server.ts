@@ -36,7 +36,8 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
         createContext(deps, {
           authorization: req.headers.authorization,
           ip: req.ip,
-          userAgent: req.headers["user-agent"],
+          // bounded once here: it is stored with sessions and audit events
+          userAgent: req.headers["user-agent"]?.slice(0, 512),
         }),
       responseMeta({ errors }) {
         const retryAfter = errors.map(retryAfterSecondsOf).find((seconds) => seconds !== undefined);

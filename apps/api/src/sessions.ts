@@ -39,7 +39,7 @@ export async function startSession(
         expiresAt,
         lastUsedAt: deps.now(),
         ip: request.ip ?? null,
-        userAgent: request.userAgent?.slice(0, 512) ?? null,
+        userAgent: request.userAgent ?? null,
       },
       select: { id: true },
     });
@@ -81,7 +81,7 @@ export async function rotateRefreshToken(deps: ApiDeps, refreshToken: string, re
         rotatedAt: deps.now(),
         lastUsedAt: deps.now(),
         ...(request.ip ? { ip: request.ip } : {}),
-        ...(request.userAgent ? { userAgent: request.userAgent.slice(0, 512) } : {}),
+        ...(request.userAgent ? { userAgent: request.userAgent } : {}),
       },
     });
     if (count === 1) {
