@@ -2,6 +2,7 @@
 // CI, and offline laptops) cannot, so unless a native binary is configured explicitly we point it at
 // the stand-in in packages/db/schema-engine, which runs Prisma's own wasm engine. See README.md.
 import { fileURLToPath } from "node:url";
+
 import { defineConfig } from "prisma/config";
 
 if (!process.env.PRISMA_SCHEMA_ENGINE_BINARY && process.platform !== "win32") {

@@ -5,7 +5,9 @@ import { createPrismaClient } from "@platform/db";
 
 const config = loadConfig();
 if (config.database.kind !== "server") {
-  console.error("DATABASE_URL is not set: set it to the database to seed (`pnpm dev` seeds the embedded database by itself).");
+  console.error(
+    "DATABASE_URL is not set: set it to the database to seed (`pnpm dev` seeds the embedded database by itself).",
+  );
   process.exit(1);
 }
 const prisma = createPrismaClient({ url: config.database.url, poolMax: 1 });

@@ -5,6 +5,7 @@
 //  3. whole procedures through createCaller, and memory after many authenticated calls
 // Runs on DATABASE_URL / REDIS_URL when set, on the embedded database and in-process registry otherwise.
 import { authenticate } from "@platform/auth";
+
 import { seedAdmin } from "../src/seed-admin.js";
 import { createTestHarness } from "../src/test-support/harness.js";
 
@@ -27,14 +28,26 @@ const median = (samples: number[]) => samples[Math.floor(samples.length / 2)]!;
 const perSecond = (samples: number[]) => Math.round(1000 / median(samples));
 const failing = (call: () => Promise<unknown>) => () => call().catch(() => undefined);
 
-console.log(`database: ${process.env.DATABASE_URL ? "PostgreSQL server" : "embedded"}, registry: ${process.env.REDIS_URL ? "Redis" : "in-process"}\n`);
+console.log(
+  `database: ${process.env.DATABASE_URL ? "PostgreSQL server" : "embedded"}, registry: ${process.env.REDIS_URL ? "Redis" : "in-process"}\n`,
+);
 
 // 1. sign-in timing, interleaved so that machine noise hits both sides alike
 const unknown: number[] = [];
 const wrong: number[] = [];
 for (let i = 0; i < 15; i++) {
-  unknown.push(...(await timeEach(1, failing(() => h.caller().auth.signIn({ email: "nobody@example.com", password: "wrong-password" })))));
-  wrong.push(...(await timeEach(1, failing(() => h.caller().auth.signIn({ email: admin.email, password: "wrong-password" })))));
+  unknown.push(
+    ...(await timeEach(
+      1,
+      failing(() => h.caller().auth.signIn({ email: "nobody@example.com", password: "wrong-password" })),
+    )),
+  );
+  wrong.push(
+    ...(await timeEach(
+      1,
+      failing(() => h.caller().auth.signIn({ email: admin.email, password: "wrong-password" })),
+    )),
+  );
 }
 unknown.sort((a, b) => a - b);
 wrong.sort((a, b) => a - b);
@@ -52,7 +65,9 @@ const verifyOnly = await timeEach(2000, () => h.deps.tokens.verify(token));
 const fullAuth = await timeEach(2000, () => authenticate(h.deps, authorization));
 console.log("authentication of one call (per second, median)");
 console.log(`  token verification only        ${perSecond(verifyOnly)}`);
-console.log(`  verification + registry lookup ${perSecond(fullAuth)}  (ratio ${(median(verifyOnly) / median(fullAuth)).toFixed(2)})\n`);
+console.log(
+  `  verification + registry lookup ${perSecond(fullAuth)}  (ratio ${(median(verifyOnly) / median(fullAuth)).toFixed(2)})\n`,
+);
 
 // 3. whole procedures and memory
 const caller = h.caller(token);
@@ -67,7 +82,9 @@ const heapBefore = process.memoryUsage().heapUsed;
 for (let i = 0; i < 20_000; i++) await authenticate(h.deps, authorization);
 global.gc?.();
 const heapAfter = process.memoryUsage().heapUsed;
-console.log(`heap after 20,000 authenticated calls: ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MiB growth${global.gc ? "" : " (run with --expose-gc for a settled number)"}`);
+console.log(
+  `heap after 20,000 authenticated calls: ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MiB growth${global.gc ? "" : " (run with --expose-gc for a settled number)"}`,
+);
 
 await h.close();
 process.exit(0);

@@ -2,6 +2,7 @@
 // Writing an event never fails the operation it records: a failed write is logged instead.
 import type { RequestInfo } from "@platform/auth";
 import type { Prisma } from "@platform/db";
+
 import type { ApiDeps } from "./deps.js";
 
 export const auditActions = [

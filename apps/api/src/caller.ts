@@ -1,4 +1,5 @@
 import type { RequestInfo } from "@platform/auth";
+
 import { createContext } from "./context.js";
 import type { ApiDeps } from "./deps.js";
 import { appRouter } from "./router.js";

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
+
 import { ConfigError, developmentJwtSecret, loadConfig } from "./config.js";
 
 const strongSecret = "s".repeat(48);
-const productionServices = { DATABASE_URL: "postgres://db.internal/platform", REDIS_URL: "redis://cache.internal:6379" };
+const productionServices = {
+  DATABASE_URL: "postgres://db.internal/platform",
+  REDIS_URL: "redis://cache.internal:6379",
+};
 const problemsOf = (env: Record<string, string>) => {
   try {
     loadConfig(env);
@@ -33,15 +37,21 @@ describe("configuration", () => {
     ["short", { JWT_SECRET: "too-short" }],
     ["the development default", { JWT_SECRET: developmentJwtSecret }],
   ])("in production, a %s JWT_SECRET is refused with a message naming it", (_, env) => {
-    expect(problemsOf({ NODE_ENV: "production", ...productionServices, ...env })).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+    expect(problemsOf({ NODE_ENV: "production", ...productionServices, ...env })).toEqual([
+      expect.stringMatching(/^JWT_SECRET: /),
+    ]);
   });
 
   it("a short JWT_SECRET is refused in development too", () => {
-    expect(problemsOf({ JWT_SECRET: "short" })).toEqual([expect.stringMatching(/^JWT_SECRET: must be at least 32 bytes/)]);
+    expect(problemsOf({ JWT_SECRET: "short" })).toEqual([
+      expect.stringMatching(/^JWT_SECRET: must be at least 32 bytes/),
+    ]);
   });
 
   it("accepts a strong secret in production", () => {
-    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: strongSecret, ...productionServices }).jwt.isDevelopmentSecret).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: "production", JWT_SECRET: strongSecret, ...productionServices }).jwt.isDevelopmentSecret,
+    ).toBe(false);
   });
 
   it("lists every bad variable at once, each by name", () => {
@@ -58,8 +68,13 @@ describe("configuration", () => {
 
   it("CORS: any origin in development, none in production unless listed", () => {
     expect(loadConfig({}).corsOrigin).toBe(true);
-    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: strongSecret, ...productionServices }).corsOrigin).toBe(false);
-    expect(loadConfig({ CORS_ORIGIN: "https://a.example, https://b.example" }).corsOrigin).toEqual(["https://a.example", "https://b.example"]);
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: strongSecret, ...productionServices }).corsOrigin).toBe(
+      false,
+    );
+    expect(loadConfig({ CORS_ORIGIN: "https://a.example, https://b.example" }).corsOrigin).toEqual([
+      "https://a.example",
+      "https://b.example",
+    ]);
   });
 
   it("uses the real services when their URLs are set", () => {
@@ -70,7 +85,10 @@ describe("configuration", () => {
   });
 
   it("DATA_DIR moves the embedded database", () => {
-    expect(loadConfig({ DATA_DIR: "/var/lib/identity" }).database).toEqual({ kind: "embedded", dataDir: "/var/lib/identity" });
+    expect(loadConfig({ DATA_DIR: "/var/lib/identity" }).database).toEqual({
+      kind: "embedded",
+      dataDir: "/var/lib/identity",
+    });
   });
 
   it("in production, refuses the embedded database and the in-process registry unless explicitly allowed, saying why", () => {
@@ -79,12 +97,19 @@ describe("configuration", () => {
       expect.stringMatching(/^DATABASE_URL: required in production.*single process.*ALLOW_EMBEDDED=1/),
       expect.stringMatching(/^REDIS_URL: required in production.*would not reach the others.*SESSION_STORE=memory/),
     ]);
-    const allowed = loadConfig({ NODE_ENV: "production", JWT_SECRET: strongSecret, ALLOW_EMBEDDED: "1", SESSION_STORE: "memory" });
+    const allowed = loadConfig({
+      NODE_ENV: "production",
+      JWT_SECRET: strongSecret,
+      ALLOW_EMBEDDED: "1",
+      SESSION_STORE: "memory",
+    });
     expect(allowed.database.kind).toBe("embedded");
     expect(allowed.registry.kind).toBe("memory");
   });
 
   it("SESSION_STORE=redis needs REDIS_URL", () => {
-    expect(problemsOf({ SESSION_STORE: "redis" })).toEqual([expect.stringMatching(/^REDIS_URL: required when SESSION_STORE=redis/)]);
+    expect(problemsOf({ SESSION_STORE: "redis" })).toEqual([
+      expect.stringMatching(/^REDIS_URL: required when SESSION_STORE=redis/),
+    ]);
   });
 });

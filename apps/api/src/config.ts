@@ -3,6 +3,7 @@
 // production default: with NODE_ENV=production a missing, short or development JWT_SECRET stops
 // the process before it listens.
 import { resolve } from "node:path";
+
 import type { RateLimitPolicy } from "@platform/auth";
 import { repoRoot } from "@platform/db";
 import { z } from "zod";
@@ -43,7 +44,10 @@ const envSchema = z.object({
   TRUST_PROXY: z
     .string()
     .trim()
-    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, "must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs")
+    .regex(
+      /^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/,
+      "must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs",
+    )
     .optional(),
   SIGN_IN_ACCOUNT_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   SIGN_IN_IP_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(50),
@@ -151,7 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? trustProxy === "true"
       : /^\d+$/.test(trustProxy)
         ? Number(trustProxy)
-        : trustProxy.split(",").map((address) => address.trim()).filter(Boolean),
+        : trustProxy
+            .split(",")
+            .map((address) => address.trim())
+            .filter(Boolean),
     signInLimits: {
       account: { freeAttempts: vars.SIGN_IN_ACCOUNT_FREE_ATTEMPTS, ...limitWindow },
       ip: { freeAttempts: vars.SIGN_IN_IP_FREE_ATTEMPTS, ...limitWindow },

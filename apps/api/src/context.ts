@@ -1,4 +1,5 @@
 import type { AuthContext, RequestInfo } from "@platform/auth";
+
 import type { ApiDeps } from "./deps.js";
 
 /**

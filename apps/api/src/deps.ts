@@ -2,13 +2,17 @@
 // `createDeps` only assembles; `openDeps` (open-deps.ts) opens the real connections. Tests call
 // `createDeps` with their own database and registry.
 import {
+  type AuthDeps,
   createMemoryRateLimiter,
   createRefreshTokenService,
   createTokenService,
-  type AuthDeps,
   type RateLimiter,
-  type RefreshTokenService, type SessionRegistry, type SessionSource } from "@platform/auth";
+  type RefreshTokenService,
+  type SessionRegistry,
+  type SessionSource,
+} from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
+
 import type { Config } from "./config.js";
 
 export interface ApiDeps extends AuthDeps {
@@ -34,7 +38,13 @@ export interface CreateDepsOptions {
   now?: () => Date;
 }
 
-export function createDeps({ config, prisma, registry, signInLimiters, now = () => new Date() }: CreateDepsOptions): ApiDeps {
+export function createDeps({
+  config,
+  prisma,
+  registry,
+  signInLimiters,
+  now = () => new Date(),
+}: CreateDepsOptions): ApiDeps {
   const tokens = createTokenService({ ...config.jwt, accessTokenTtlSeconds: config.accessTokenTtlSeconds, now });
 
   const loadSession: SessionSource = async (sessionId) => {

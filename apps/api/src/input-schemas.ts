@@ -16,7 +16,11 @@ export const passwordSchema = z
   .refine((value) => [...value].length >= 8, "Password must be at least 8 characters")
   .refine((value) => [...value].length <= 128, "Password must be at most 128 characters");
 
-export const userIdSchema = z.string({ error: "User id must be a string" }).trim().min(1, "User id is required").max(64);
+export const userIdSchema = z
+  .string({ error: "User id must be a string" })
+  .trim()
+  .min(1, "User id is required")
+  .max(64);
 
 /** A password being set (sign-up, change): the length rules plus the common-password list. */
 export const newPasswordSchema = z.string({ error: "Password must be a string" }).superRefine((value, ctx) => {
@@ -30,11 +34,17 @@ export const nameSchema = z
   .min(1, "Name is required")
   .max(100, "Name must be at most 100 characters");
 
-export const sessionIdSchema = z.string({ error: "Session id must be a string" }).trim().min(1, "Session id is required").max(64);
+export const sessionIdSchema = z
+  .string({ error: "Session id must be a string" })
+  .trim()
+  .min(1, "Session id is required")
+  .max(64);
 
 /** Role names: lower-case words, e.g. "admin", "support-agent". */
 export const rolesSchema = z
-  .array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "Roles are lower-case words (a-z, 0-9, _ and -), up to 32 characters"))
+  .array(
+    z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "Roles are lower-case words (a-z, 0-9, _ and -), up to 32 characters"),
+  )
   .min(1, "A user needs at least one role")
   .max(16, "At most 16 roles")
   .transform((roles) => [...new Set(roles)]);

@@ -1,6 +1,6 @@
 // Entry point: configuration -> dependencies -> server -> listen. Stops cleanly on SIGTERM/SIGINT.
 import { ConfigError, loadConfig } from "./config.js";
-import { StartupError, openDeps } from "./open-deps.js";
+import { openDeps,StartupError } from "./open-deps.js";
 import { buildServer } from "./server.js";
 import { startSessionSweeper } from "./session-sweeper.js";
 
@@ -36,7 +36,8 @@ async function main() {
   } catch (error) {
     await server.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new StartupError(`Port ${config.port} is already in use: stop the other process or set PORT`);
+    if (code === "EADDRINUSE")
+      throw new StartupError(`Port ${config.port} is already in use: stop the other process or set PORT`);
     throw error;
   }
   const url = address.replace("0.0.0.0", "127.0.0.1");

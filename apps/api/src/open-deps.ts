@@ -12,10 +12,11 @@ import {
   createRedisSessionRegistry,
   type SessionRegistry,
 } from "@platform/auth";
-import { applyMigrations, createPrismaClient, startEmbeddedPostgres, type PrismaClient } from "@platform/db";
+import { applyMigrations, createPrismaClient, type PrismaClient,startEmbeddedPostgres } from "@platform/db";
 import { Redis } from "ioredis";
+
 import type { Config } from "./config.js";
-import { createDeps, type ApiDeps, type SignInLimiters } from "./deps.js";
+import { type ApiDeps, createDeps, type SignInLimiters } from "./deps.js";
 import { seedAdmin } from "./seed-admin.js";
 
 export class StartupError extends Error {
@@ -77,7 +78,8 @@ async function openDatabase(config: Config, report: string[]): Promise<Opened<Pr
   };
 }
 
-const migrationReport = (applied: string[]) => (applied.length ? `migrations applied: ${applied.join(", ")}` : "migrations: up to date");
+const migrationReport = (applied: string[]) =>
+  applied.length ? `migrations applied: ${applied.join(", ")}` : "migrations: up to date";
 
 interface SharedState {
   registry: SessionRegistry;

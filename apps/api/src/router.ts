@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+
 import { auditRouter } from "./routers/audit.js";
 import { authRouter } from "./routers/auth.js";
 import { usersRouter } from "./routers/users.js";

@@ -1,5 +1,6 @@
 import { createPrismaClient } from "@platform/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createDeps } from "./deps.js";
 import { buildServer } from "./server.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
@@ -30,7 +31,9 @@ describe("probes", () => {
 
   it("GET /ready is 503 when Postgres cannot be reached", async () => {
     const unreachable = createPrismaClient({ url: "postgres://postgres@127.0.0.1:1/nowhere" });
-    const broken = await buildServer(createDeps({ config: h.deps.config, prisma: unreachable, registry: h.deps.registry }));
+    const broken = await buildServer(
+      createDeps({ config: h.deps.config, prisma: unreachable, registry: h.deps.registry }),
+    );
     try {
       const response = await broken.inject({ method: "GET", url: "/ready" });
       expect(response.statusCode).toBe(503);

@@ -6,9 +6,10 @@ import cors from "@fastify/cors";
 import { retryAfterSecondsOf } from "@platform/auth";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyServerOptions } from "fastify";
+
 import { createContext } from "./context.js";
 import type { ApiDeps } from "./deps.js";
-import { appRouter, type AppRouter } from "./router.js";
+import { type AppRouter,appRouter } from "./router.js";
 
 export interface BuildServerOptions {
   logger?: FastifyServerOptions["logger"];
@@ -56,7 +57,10 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
 
   server.get("/ready", async (request, reply) => {
     const [database, registry] = await Promise.allSettled([deps.prisma.$queryRaw`SELECT 1`, deps.registry.ping()]);
-    const checks = { database: database.status === "fulfilled" ? "ok" : "down", registry: registry.status === "fulfilled" ? "ok" : "down" };
+    const checks = {
+      database: database.status === "fulfilled" ? "ok" : "down",
+      registry: registry.status === "fulfilled" ? "ok" : "down",
+    };
     for (const [name, result] of Object.entries({ database, registry })) {
       if (result.status === "rejected") request.log.warn({ err: result.reason }, `${name} is not ready`);
     }

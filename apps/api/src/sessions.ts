@@ -1,6 +1,7 @@
 // Starting, rotating and ending sessions. Postgres is written first (the source of truth), then
 // the registry, so no instance can see a session that Postgres does not have.
 import type { RequestInfo } from "@platform/auth";
+
 import type { ApiDeps } from "./deps.js";
 
 export interface IssuedTokens {
@@ -8,7 +9,11 @@ export interface IssuedTokens {
   refreshToken: string;
 }
 
-async function issueTokens(deps: ApiDeps, session: { id: string; userId: string; generation: number }, roles: readonly string[]) {
+async function issueTokens(
+  deps: ApiDeps,
+  session: { id: string; userId: string; generation: number },
+  roles: readonly string[],
+) {
   return {
     token: await deps.tokens.sign({ userId: session.userId, sessionId: session.id, roles }),
     refreshToken: deps.refreshTokens.issue(session.id, session.generation),
@@ -45,8 +50,14 @@ export async function startSession(
     });
   });
   if (!session) return null;
-  await deps.registry.register({ sessionId: session.id, userId: user.id, expiresAt }, { roles: user.roles, version: user.rolesVersion });
-  return { sessionId: session.id, ...(await issueTokens(deps, { id: session.id, userId: user.id, generation: 0 }, user.roles)) };
+  await deps.registry.register(
+    { sessionId: session.id, userId: user.id, expiresAt },
+    { roles: user.roles, version: user.rolesVersion },
+  );
+  return {
+    sessionId: session.id,
+    ...(await issueTokens(deps, { id: session.id, userId: user.id, generation: 0 }, user.roles)),
+  };
 }
 
 export type RefreshOutcome =
@@ -60,7 +71,11 @@ export type RefreshOutcome =
  * the next generation; the others, inside the grace window, get that same token back. A token
  * older than that is a replay: the caller must revoke the session.
  */
-export async function rotateRefreshToken(deps: ApiDeps, refreshToken: string, request: RequestInfo = {}): Promise<RefreshOutcome> {
+export async function rotateRefreshToken(
+  deps: ApiDeps,
+  refreshToken: string,
+  request: RequestInfo = {},
+): Promise<RefreshOutcome> {
   const presented = deps.refreshTokens.read(refreshToken);
   if (!presented) return { status: "invalid" };
   const { sessionId, generation } = presented;
@@ -68,7 +83,14 @@ export async function rotateRefreshToken(deps: ApiDeps, refreshToken: string, re
   const load = () =>
     deps.prisma.session.findUnique({
       where: { id: sessionId },
-      select: { userId: true, expiresAt: true, isRevoked: true, refreshGeneration: true, rotatedAt: true, user: { select: { roles: true } } },
+      select: {
+        userId: true,
+        expiresAt: true,
+        isRevoked: true,
+        refreshGeneration: true,
+        rotatedAt: true,
+        user: { select: { roles: true } },
+      },
     });
   let session = await load();
   if (!session || session.isRevoked || session.expiresAt <= deps.now()) return { status: "invalid" };
@@ -85,7 +107,11 @@ export async function rotateRefreshToken(deps: ApiDeps, refreshToken: string, re
       },
     });
     if (count === 1) {
-      const tokens = await issueTokens(deps, { id: sessionId, userId: session.userId, generation: generation + 1 }, session.user.roles);
+      const tokens = await issueTokens(
+        deps,
+        { id: sessionId, userId: session.userId, generation: generation + 1 },
+        session.user.roles,
+      );
       return { status: "rotated", tokens, userId: session.userId };
     }
     session = await load(); // another refresh won the race: judge this one as its duplicate
@@ -98,7 +124,11 @@ export async function rotateRefreshToken(deps: ApiDeps, refreshToken: string, re
     session.rotatedAt !== null &&
     deps.now().getTime() - session.rotatedAt.getTime() <= graceMs;
   if (isConcurrentDuplicate) {
-    const tokens = await issueTokens(deps, { id: sessionId, userId: session.userId, generation: session.refreshGeneration }, session.user.roles);
+    const tokens = await issueTokens(
+      deps,
+      { id: sessionId, userId: session.userId, generation: session.refreshGeneration },
+      session.user.roles,
+    );
     return { status: "rotated", tokens, userId: session.userId };
   }
   if (generation < session.refreshGeneration) return { status: "reused", userId: session.userId, sessionId };
@@ -125,7 +155,10 @@ export async function revokeSessions(
     data: { isRevoked: true },
     select: { id: true, expiresAt: true },
   });
-  await deps.registry.revoke(userId, sessions.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })));
+  await deps.registry.revoke(
+    userId,
+    sessions.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })),
+  );
   return sessions.map(({ id }) => id);
 }
 

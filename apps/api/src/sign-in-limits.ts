@@ -3,6 +3,7 @@
 // spends from the IP budget too, which slows down probing for taken emails (CONFLICT). The IP is
 // Fastify's request.ip, which only follows X-Forwarded-For when TRUST_PROXY is configured.
 import type { RequestInfo } from "@platform/auth";
+
 import type { ApiDeps } from "./deps.js";
 
 const accountKey = (email: string) => `account:${email}`;

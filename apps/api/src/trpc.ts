@@ -1,5 +1,6 @@
 // tRPC for this API: the base procedures from @platform/auth, typed with this API's dependencies.
 import { initAuth } from "@platform/auth";
+
 import type { ApiDeps } from "./deps.js";
 
 export const { router, createCallerFactory, publicProcedure, authedProcedure, adminProcedure, requireRole } =

@@ -14,7 +14,9 @@ export interface Caller {
 }
 
 /** Reads a session and its user's roles from the source of truth; null unless the session is live. */
-export type SessionSource = (sessionId: string) => Promise<{ userId: string; expiresAt: Date; roles: UserRoles } | null>;
+export type SessionSource = (
+  sessionId: string,
+) => Promise<{ userId: string; expiresAt: Date; roles: UserRoles } | null>;
 
 export interface AuthDeps {
   tokens: TokenService;

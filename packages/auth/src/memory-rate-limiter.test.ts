@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
 import { runRateLimiterContract } from "./rate-limiter.contract.js";
 

@@ -5,7 +5,14 @@
 //
 // Atomicity comes from doing each attempt synchronously, with no await between reading and
 // writing a count: JavaScript runs it to completion before any other attempt.
-import { decision, delayMs, distinctKeys, resolveRateLimitPolicy, type RateLimitPolicy, type RateLimiter } from "./rate-limiter.js";
+import {
+  decision,
+  delayMs,
+  distinctKeys,
+  type RateLimiter,
+  type RateLimitPolicy,
+  resolveRateLimitPolicy,
+} from "./rate-limiter.js";
 
 export interface MemoryRateLimiterOptions extends Partial<RateLimitPolicy> {
   now?: () => Date;

@@ -1,4 +1,5 @@
 import { afterAll, describe } from "vitest";
+
 import { createMemorySessionRegistry } from "./memory-session-registry.js";
 import { runSessionRegistryContract } from "./session-registry.contract.js";
 

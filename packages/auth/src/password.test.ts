@@ -1,5 +1,6 @@
 import argon2 from "argon2";
 import { describe, expect, it } from "vitest";
+
 import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "./password.js";
 
 describe("passwords", () => {
@@ -22,7 +23,12 @@ describe("passwords", () => {
   });
 
   it("reports hashes with weaker parameters as needing a rehash", async () => {
-    const weak = await argon2.hash("password123", { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    const weak = await argon2.hash("password123", {
+      type: argon2.argon2id,
+      memoryCost: 4096,
+      timeCost: 1,
+      parallelism: 1,
+    });
     expect(needsRehash(weak)).toBe(true);
   });
 

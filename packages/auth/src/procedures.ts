@@ -6,10 +6,11 @@
 //   authedProcedure          a live session: ctx.caller = { userId, sessionId, roles (current) }
 //   requireRole(["a", "b"])  a live session whose user has at least one of the roles
 //   adminProcedure           requireRole(["admin"])
-import { TRPCError, initTRPC } from "@trpc/server";
+import { initTRPC,TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError, z } from "zod";
-import { authenticate, type AuthDeps } from "./authenticate.js";
+import { z,ZodError } from "zod";
+
+import { type AuthDeps,authenticate } from "./authenticate.js";
 import { retryAfterSecondsOf } from "./retry-after.js";
 import { isServiceUnavailable } from "./service-errors.js";
 
@@ -32,7 +33,11 @@ export class SessionRequired extends Error {
 
 /** The error for a call that needs a live session; `data.reason` is "session". */
 export function sessionRequired(): TRPCError {
-  return new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in, or the session has ended", cause: new SessionRequired() });
+  return new TRPCError({
+    code: "UNAUTHORIZED",
+    message: "Not signed in, or the session has ended",
+    cause: new SessionRequired(),
+  });
 }
 
 export function initAuth<TDeps extends AuthDeps>() {
@@ -50,7 +55,8 @@ export function initAuth<TDeps extends AuthDeps>() {
       }
       if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: "Internal server error" };
       // tells clients "refresh and retry" apart from "wrong password" (both are UNAUTHORIZED)
-      if (error.cause instanceof SessionRequired) return { ...shape, data: { ...shape.data, reason: "session" as const } };
+      if (error.cause instanceof SessionRequired)
+        return { ...shape, data: { ...shape.data, reason: "session" as const } };
       const retryAfterSeconds = retryAfterSecondsOf(error);
       if (retryAfterSeconds !== undefined) return { ...shape, data: { ...shape.data, retryAfterSeconds } };
       return shape;

@@ -2,8 +2,10 @@
 // unchanged, so the Redis and in-process limiters cannot drift apart. Redis TTLs run on real time,
 // so delays and windows here are hundreds of milliseconds and the tests really wait.
 import { randomUUID } from "node:crypto";
+
 import { afterEach, expect, it } from "vitest";
-import type { RateLimitPolicy, RateLimiter } from "./rate-limiter.js";
+
+import type { RateLimiter,RateLimitPolicy } from "./rate-limiter.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const allowed = { allowed: true };

@@ -65,7 +65,8 @@ export function resolveRateLimitPolicy(options: Partial<RateLimitPolicy>): RateL
   };
   for (const [name, value] of Object.entries(policy)) {
     const least = name === "freeAttempts" ? 0 : 1; // Redis refuses a zero TTL
-    if (!Number.isSafeInteger(value) || value < least) throw new RangeError(`rate limiter: ${name} must be an integer >= ${least}, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < least)
+      throw new RangeError(`rate limiter: ${name} must be an integer >= ${least}, got ${value}`);
   }
   return policy;
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { runRateLimiterContract } from "./rate-limiter.contract.js";
 import { createRedisRateLimiter } from "./redis-rate-limiter.js";
 import { createTestRedis, type TestRedis } from "./testing.js";
@@ -15,14 +17,20 @@ describe.runIf(hasRedis)("Redis rate limiter", () => {
   });
   afterAll(() => testRedis.cleanup());
 
-  runRateLimiterContract((policy) => createRedisRateLimiter({ redis: testRedis.redis, keyPrefix: testRedis.keyPrefix, ...policy }));
+  runRateLimiterContract((policy) =>
+    createRedisRateLimiter({ redis: testRedis.redis, keyPrefix: testRedis.keyPrefix, ...policy }),
+  );
 
   it("is shared by instances: 20 parallel attempts over 4 connections, exactly freeAttempts + 1 get through", async () => {
     const connections = await Promise.all(Array.from({ length: 4 }, () => testRedis.redis.duplicate()));
     try {
-      const limiters = connections.map((redis) => createRedisRateLimiter({ redis, keyPrefix: testRedis.keyPrefix, freeAttempts: 4 }));
+      const limiters = connections.map((redis) =>
+        createRedisRateLimiter({ redis, keyPrefix: testRedis.keyPrefix, freeAttempts: 4 }),
+      );
       const key = `account:${randomUUID()}@example.com`;
-      const decisions = await Promise.all(Array.from({ length: 20 }, (_, i) => limiters[i % limiters.length]!.attempt([key])));
+      const decisions = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => limiters[i % limiters.length]!.attempt([key])),
+      );
       expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
     } finally {
       await Promise.all(connections.map((redis) => redis.quit()));
@@ -30,7 +38,11 @@ describe.runIf(hasRedis)("Redis rate limiter", () => {
   });
 
   it("keeps nothing forever: every key it writes expires, under the prefix", async () => {
-    const limiter = createRedisRateLimiter({ redis: testRedis.redis, keyPrefix: `${testRedis.keyPrefix}ttl:`, freeAttempts: 0 });
+    const limiter = createRedisRateLimiter({
+      redis: testRedis.redis,
+      keyPrefix: `${testRedis.keyPrefix}ttl:`,
+      freeAttempts: 0,
+    });
     await limiter.attempt(["account:ttl@example.com", "ip:198.51.100.1"]);
     const keys = await testRedis.redis.keys(`${testRedis.keyPrefix}ttl:*`);
     expect(keys.sort()).toEqual([

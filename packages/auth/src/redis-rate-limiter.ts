@@ -9,7 +9,15 @@
 // per key there). If Redis cannot be reached, `attempt` rejects: it never allows by default.
 // The connection is the caller's (usually the session registry's): close() leaves it open.
 import type { Redis } from "ioredis";
-import { decision, defaultRateLimitKeyPrefix, distinctKeys, resolveRateLimitPolicy, type RateLimitPolicy, type RateLimiter } from "./rate-limiter.js";
+
+import {
+  decision,
+  defaultRateLimitKeyPrefix,
+  distinctKeys,
+  type RateLimiter,
+  type RateLimitPolicy,
+  resolveRateLimitPolicy,
+} from "./rate-limiter.js";
 
 export interface RedisRateLimiterOptions extends Partial<RateLimitPolicy> {
   redis: Redis;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe } from "vitest";
+
 import { runSessionRegistryContract } from "./session-registry.contract.js";
 import type { SessionRegistry } from "./session-registry.js";
 import { createTestRedis, type TestRedis } from "./testing.js";

@@ -4,6 +4,7 @@
 //   <prefix>{<userId>}:roles                -> "<version>:<JSON array of roles>"
 // A lookup is one MGET round trip; a role write is one script that keeps the newer version.
 import type { Redis } from "ioredis";
+
 import {
   defaultRolesTtlSeconds,
   type RegisteredSession,
@@ -85,7 +86,7 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
     },
 
     async close() {
-      await redis.quit().catch(() => redis.disconnect());
+      await redis.quit().catch(() => { redis.disconnect(); });
     },
   };
 }

@@ -1,7 +1,9 @@
 // The behaviour every SessionRegistry must have. Each implementation's test file runs this suite
 // unchanged, so the Redis and in-process registries cannot drift apart.
 import { randomUUID } from "node:crypto";
+
 import { expect, it } from "vitest";
+
 import type { SessionRegistry } from "./session-registry.js";
 
 const at = (version: number, roles: string[]) => ({ version, roles });
@@ -23,7 +25,10 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
     const registry = getRegistry();
     const session = newSession(newUser());
     await registry.register(session, at(0, ["user", "admin"]));
-    expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user", "admin"] });
+    expect(await registry.lookup(session.sessionId, session.userId)).toEqual({
+      status: "live",
+      roles: ["user", "admin"],
+    });
   });
 
   it("a session is only found under its own user", async () => {
@@ -50,7 +55,8 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
     const sessions = [newSession(userId), newSession(userId), newSession(userId)];
     for (const session of sessions) await registry.register(session, at(0, ["user"]));
     await registry.revoke(userId, sessions);
-    for (const { sessionId } of sessions) expect(await registry.lookup(sessionId, userId)).toEqual({ status: "revoked" });
+    for (const { sessionId } of sessions)
+      expect(await registry.lookup(sessionId, userId)).toEqual({ status: "revoked" });
   });
 
   it("registering never brings back a revoked session (a late sign-in write, or a fill after a miss)", async () => {
@@ -68,7 +74,10 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
     expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user"] });
     await registry.setRoles(session.userId, at(1, ["user", "admin"]));
     await registry.register(session, at(0, ["user"]));
-    expect(await registry.lookup(session.sessionId, session.userId)).toEqual({ status: "live", roles: ["user", "admin"] });
+    expect(await registry.lookup(session.sessionId, session.userId)).toEqual({
+      status: "live",
+      roles: ["user", "admin"],
+    });
   });
 
   it("a role change applies to every live session of the user", async () => {

@@ -1,9 +1,11 @@
 // Test support: a registry for each test file. In Redis (when REDIS_URL is set) its keys live under
 // a prefix of their own, so test files share one server without seeing each other's sessions.
 import { randomUUID } from "node:crypto";
+
 import { Redis } from "ioredis";
-import { createMemorySessionRegistry } from "./memory-session-registry.js";
+
 import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
+import { createMemorySessionRegistry } from "./memory-session-registry.js";
 import type { RateLimiter, RateLimitPolicy } from "./rate-limiter.js";
 import { createRedisRateLimiter } from "./redis-rate-limiter.js";
 import { createRedisSessionRegistry } from "./redis-session-registry.js";
@@ -57,7 +59,11 @@ export async function createTestRegistry(url = process.env.REDIS_URL): Promise<T
     return {
       registry: testRedis.createRegistry(),
       createRateLimiter: ({ name = "limit", ...policy } = {}) =>
-        createRedisRateLimiter({ redis: testRedis.redis, keyPrefix: `${testRedis.keyPrefix}ratelimit:${name}:`, ...policy }),
+        createRedisRateLimiter({
+          redis: testRedis.redis,
+          keyPrefix: `${testRedis.keyPrefix}ratelimit:${name}:`,
+          ...policy,
+        }),
       kind: "redis",
       forgetAll: testRedis.forgetAll,
       cleanup: testRedis.cleanup,

@@ -1,8 +1,9 @@
 // The real client against a listening server over HTTP: what a React or Node app does.
-import { createTestHarness, type TestHarness } from "@platform/api/testing";
 import { buildServer, seedAdmin } from "@platform/api";
+import { createTestHarness, type TestHarness } from "@platform/api/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createClient, createMemoryTokenStore, TRPCClientError, type RouterOutputs } from "./index.js";
+
+import { createClient, createMemoryTokenStore, type RouterOutputs,TRPCClientError } from "./index.js";
 
 const admin = { email: "admin@example.com", password: "correct-horse-battery-staple" };
 let h: TestHarness;
@@ -62,7 +63,9 @@ describe("createClient over HTTP", () => {
     await client.auth.signIn.mutate({ email: "carol@example.com", password: "carol-password-1" });
     expect(await codeOf(client.users.list.query())).toBe("FORBIDDEN");
 
-    const error = await client.auth.signIn.mutate({ email: "carol@example.com", password: "wrong-password" }).catch((e: unknown) => e);
+    const error = await client.auth.signIn
+      .mutate({ email: "carol@example.com", password: "wrong-password" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<never>).message).toBe("invalid credentials");
     expect((error as TRPCClientError<never>).data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401 });
@@ -70,7 +73,9 @@ describe("createClient over HTTP", () => {
 
   it("bad input is BAD_REQUEST with a message a person can read", async () => {
     const client = createClient({ url });
-    const error = await client.auth.signIn.mutate({ email: "no-at-sign", password: "long-enough-pw" }).catch((e: unknown) => e);
+    const error = await client.auth.signIn
+      .mutate({ email: "no-at-sign", password: "long-enough-pw" })
+      .catch((e: unknown) => e);
     expect((error as TRPCClientError<never>).data).toMatchObject({ code: "BAD_REQUEST" });
     expect((error as TRPCClientError<never>).message).toMatch(/valid email/);
   });
@@ -130,13 +135,19 @@ describe("transparent refresh", () => {
     const client = createClient({ url, tokenStore, onSessionEnd: () => sessionEnds++ });
     await client.auth.signIn.mutate({ email: "carol@example.com", password: "carol-password-1" });
     const before = tokenStore.get()!;
-    const failuresBefore = await h.deps.prisma.auditEvent.count({ where: { action: "password_change", outcome: "failure" } });
+    const failuresBefore = await h.deps.prisma.auditEvent.count({
+      where: { action: "password_change", outcome: "failure" },
+    });
 
-    expect(await codeOf(client.auth.changePassword.mutate({ currentPassword: "not-carols-password", newPassword: "new passphrase" }))).toBe(
-      "UNAUTHORIZED",
-    );
+    expect(
+      await codeOf(
+        client.auth.changePassword.mutate({ currentPassword: "not-carols-password", newPassword: "new passphrase" }),
+      ),
+    ).toBe("UNAUTHORIZED");
     expect(tokenStore.get()).toEqual(before);
-    expect(await h.deps.prisma.auditEvent.count({ where: { action: "password_change", outcome: "failure" } })).toBe(failuresBefore + 1);
+    expect(await h.deps.prisma.auditEvent.count({ where: { action: "password_change", outcome: "failure" } })).toBe(
+      failuresBefore + 1,
+    );
     expect(sessionEnds).toBe(0);
   });
 
@@ -161,8 +172,17 @@ describe("transparent refresh", () => {
     const flakyFetch: typeof fetch = async (input, init) => {
       if (isServerDown && String(input).includes("auth.refresh")) {
         // what the API answers while Postgres is away
-        const error = { json: { message: "A backing service is unavailable", code: -32603, data: { code: "SERVICE_UNAVAILABLE", httpStatus: 503 } } };
-        return new Response(JSON.stringify([{ error }]), { status: 503, headers: { "content-type": "application/json" } });
+        const error = {
+          json: {
+            message: "A backing service is unavailable",
+            code: -32603,
+            data: { code: "SERVICE_UNAVAILABLE", httpStatus: 503 },
+          },
+        };
+        return new Response(JSON.stringify([{ error }]), {
+          status: 503,
+          headers: { "content-type": "application/json" },
+        });
       }
       return fetch(input, init);
     };

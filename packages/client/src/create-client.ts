@@ -1,6 +1,7 @@
+import type { AppRouter } from "@platform/api";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
-import type { AppRouter } from "@platform/api";
+
 import { sessionLink } from "./session-link.js";
 import { createMemoryTokenStore, type TokenStore } from "./token-store.js";
 

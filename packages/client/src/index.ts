@@ -1,6 +1,6 @@
 // The typed client of the identity API. Only types come from the server package (`import type`
 // is erased), so no server code reaches a browser or Node bundle.
-export type { AppRouter, RouterInputs, RouterOutputs } from "@platform/api";
-export { createClient, type ClientOptions, type IdentityClient } from "./create-client.js";
+export { type ClientOptions, createClient, type IdentityClient } from "./create-client.js";
 export { createMemoryTokenStore, type StoredSession, type TokenStore } from "./token-store.js";
+export type { AppRouter, RouterInputs, RouterOutputs } from "@platform/api";
 export { TRPCClientError } from "@trpc/client";

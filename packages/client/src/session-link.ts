@@ -9,9 +9,10 @@
 //    cleared, `onSessionEnd` is called once, and the call fails with its original error. Any
 //    other refresh failure (network, 503, 429) keeps the session and fails the call with the
 //    refresh's error. An aborted call settles at once, even while a refresh is pending.
+import type { AppRouter } from "@platform/api";
 import { TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
-import type { AppRouter } from "@platform/api";
+
 import type { StoredSession, TokenStore } from "./token-store.js";
 
 const issuingPaths = new Set(["auth.signIn", "auth.signUp", "auth.refresh"]);
@@ -28,8 +29,10 @@ function readSession(data: unknown): StoredSession | null {
   return typeof token === "string" && typeof refreshToken === "string" ? { token, refreshToken } : null;
 }
 
-const errorData = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string; reason?: string } | undefined) : undefined);
-const needsSession = (error: unknown) => errorData(error)?.code === "UNAUTHORIZED" && errorData(error)?.reason === "session";
+const errorData = (error: unknown) =>
+  error instanceof TRPCClientError ? (error.data as { code?: string; reason?: string } | undefined) : undefined;
+const needsSession = (error: unknown) =>
+  errorData(error)?.code === "UNAUTHORIZED" && errorData(error)?.reason === "session";
 
 export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions): TRPCLink<AppRouter> {
   /** What a refresh came to: renewed, the session is gone, or it failed for another reason. */
@@ -89,14 +92,15 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
                   if (renewal.status === "renewed") run(true);
                   // a failed refresh fails the call with its own error (e.g. 503), so that a
                   // sign-out during an outage does not look like it worked
-                  else observer.error(renewal.status === "failed" ? TRPCClientError.from(renewal.error as Error) : error);
+                  else
+                    observer.error(renewal.status === "failed" ? TRPCClientError.from(renewal.error as Error) : error);
                 });
                 return;
               }
               if (op.path === "auth.signOut") store.set(null);
               observer.error(error);
             },
-            complete: () => observer.complete(),
+            complete: () => { observer.complete(); },
           });
         };
         run(false);

@@ -2,11 +2,17 @@
 export interface MigrationsList {
   baseDir: string;
   lockfile: { path: string; content: string | null };
-  migrationDirectories: Array<{ path: string; migrationFile: { path: string; content: { tag: string; value: string } } }>;
+  migrationDirectories: Array<{
+    path: string;
+    migrationFile: { path: string; content: { tag: string; value: string } };
+  }>;
   shadowDbInitScript: string;
 }
 export interface SchemaEngine {
-  applyMigrations(input: { migrationsList: MigrationsList; filters: { externalTables: string[]; externalEnums: string[] } }): Promise<{ appliedMigrationNames: string[] }>;
+  applyMigrations(input: {
+    migrationsList: MigrationsList;
+    filters: { externalTables: string[]; externalEnums: string[] };
+  }): Promise<{ appliedMigrationNames: string[] }>;
   diagnoseMigrationHistory(input: unknown): Promise<unknown>;
   free(): void;
 }

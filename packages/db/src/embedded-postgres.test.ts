@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+
 import { afterEach, describe, expect, it } from "vitest";
+
 import { createPrismaClient } from "./client.js";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.js";
+import { type EmbeddedPostgres,startEmbeddedPostgres } from "./embedded-postgres.js";
 import { applyMigrations } from "./migrate.js";
 import { migrationsDir } from "./paths.js";
 
@@ -33,7 +35,10 @@ describe("embedded Postgres", () => {
     const dataDir = newDataDir();
     const first = await start(dataDir);
     expect(first.isNew).toBe(true);
-    const committed = readdirSync(migrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const committed = readdirSync(migrationsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     expect(await applyMigrations(first.url)).toEqual(committed);
     const prisma = createPrismaClient({ url: first.url, poolMax: first.poolMax });
     await prisma.user.create({ data: { email: "kept@example.com", name: "Kept", passwordHash: "x" } });
@@ -97,7 +102,10 @@ describe("embedded Postgres", () => {
   it("takes over a lock left by a process that has ended", async () => {
     const dataDir = newDataDir();
     (await start(dataDir)).stop();
-    await started.pop()!.stop().catch(() => {});
+    await started
+      .pop()!
+      .stop()
+      .catch(() => {});
     writeFileSync(join(dataDir, "owner.pid"), "999999");
     await expect(start(dataDir)).resolves.toMatchObject({ isNew: false });
   });
@@ -114,7 +122,9 @@ describe("embedded Postgres", () => {
     await (await start(dataDir)).stop();
     started.pop();
     rmSync(join(dataDir, "pgdata"), { recursive: true });
-    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/is incomplete .* Refusing to start on an empty database/);
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(
+      /is incomplete .* Refusing to start on an empty database/,
+    );
   });
 
   it("explains a damaged data directory instead of crashing", async () => {
@@ -122,11 +132,17 @@ describe("embedded Postgres", () => {
     await (await start(dataDir)).stop();
     started.pop();
     writeFileSync(join(dataDir, "pgdata", "global", "pg_control"), Buffer.alloc(8192, 7));
-    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/could not be opened .* delete it to start afresh/);
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(
+      /could not be opened .* delete it to start afresh/,
+    );
   }, 60_000);
 
   it("explains a data directory that cannot be written", async () => {
-    await expect(startEmbeddedPostgres({ dataDir: "/sys/platform-identity-data" })).rejects.toThrow(/Cannot write to the data directory/);
-    await expect(startEmbeddedPostgres({ dataDir: "/dev/null/data" })).rejects.toThrow(/Cannot write to the data directory/);
+    await expect(startEmbeddedPostgres({ dataDir: "/sys/platform-identity-data" })).rejects.toThrow(
+      /Cannot write to the data directory/,
+    );
+    await expect(startEmbeddedPostgres({ dataDir: "/dev/null/data" })).rejects.toThrow(
+      /Cannot write to the data directory/,
+    );
   });
 });

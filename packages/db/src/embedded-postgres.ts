@@ -79,7 +79,7 @@ function lockDataDir(dataDir: string): () => void {
     try {
       writeFileSync(candidate, String(process.pid));
       linkSync(candidate, path);
-      return () => rmSync(path, { force: true });
+      return () => { rmSync(path, { force: true }); };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw describeFsError(error, dataDir);
     } finally {
@@ -158,7 +158,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
     });
     if (dataDir && isNew) {
-      writeFileSync(join(dataDir, markerFile), `${JSON.stringify({ createdAt: new Date().toISOString(), engine: "pglite" }, null, 2)}\n`);
+      writeFileSync(
+        join(dataDir, markerFile),
+        `${JSON.stringify({ createdAt: new Date().toISOString(), engine: "pglite" }, null, 2)}\n`,
+      );
     }
   } catch (error) {
     release();
@@ -171,7 +174,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     );
   }
 
-  const server = createSingleConnectionServer(new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 1 }));
+  const server = createSingleConnectionServer(
+    new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 1 }),
+  );
   try {
     await server.start();
   } catch (error) {
@@ -198,7 +203,9 @@ export async function snapshotEmbeddedPostgres(build: (url: string) => Promise<v
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = await PGlite.create();
-  const server = createSingleConnectionServer(new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 }));
+  const server = createSingleConnectionServer(
+    new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 }),
+  );
   await server.start();
   try {
     await build(`postgresql://postgres:postgres@${server.getServerConn()}/postgres`);

@@ -2,6 +2,7 @@
 // deploy` does (same engine, same `_prisma_migrations` bookkeeping), without spawning the CLI.
 // Used for the embedded database and for test databases.
 import { readFile } from "node:fs/promises";
+
 import { createEngine, readMigrations } from "../schema-engine/wasm-engine.mjs";
 import { migrationsDir, schemaPath } from "./paths.js";
 

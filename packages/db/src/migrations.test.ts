@@ -2,7 +2,9 @@
 // Prisma CLI must work without Prisma's native engines (through schema-engine/schema-engine.mjs).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { repoRoot } from "./paths.js";
 import { createTestDatabase, type TestDatabase } from "./testing.js";
 
@@ -26,19 +28,22 @@ describe("migrations", () => {
     expect(columns).toContainEqual({ column_name: "roles", data_type: "ARRAY" });
     expect(columns).toContainEqual({ column_name: "password_hash", data_type: "text" });
   });
-
 });
 
 // The CLI needs a real server: PGlite has one database and serves one connection, while the CLI
 // opens its own connections and `migrate dev` creates a temporary shadow database.
 const hasServer = Boolean(process.env.DATABASE_URL);
-if (!hasServer) console.warn("NOTICE: Prisma CLI tests skipped: set DATABASE_URL=postgres://... to run them against a PostgreSQL server.");
+if (!hasServer)
+  console.warn(
+    "NOTICE: Prisma CLI tests skipped: set DATABASE_URL=postgres://... to run them against a PostgreSQL server.",
+  );
 
 describe.runIf(hasServer)("the standard Prisma CLI, without native engines", () => {
   it("migrations and schema agree: `prisma migrate diff` is empty", async () => {
-    const { stdout } = await prisma([
-      "migrate", "diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--exit-code",
-    ], { DATABASE_URL: db.url });
+    const { stdout } = await prisma(
+      ["migrate", "diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--exit-code"],
+      { DATABASE_URL: db.url },
+    );
     expect(stdout).toMatch(/No difference detected/i);
   });
 

@@ -7,7 +7,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+
 import pg from "pg";
+
 import { createPrismaClient, type PrismaClient } from "./client.js";
 import { snapshotEmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.js";
 import { applyMigrations } from "./migrate.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { auditActions } from "../audit.js";
 import { adminProcedure, router } from "../trpc.js";
 
@@ -27,7 +28,12 @@ export const auditRouter = router({
           ...(input.action ? { action: input.action } : {}),
           ...(input.outcome ? { outcome: input.outcome } : {}),
           ...(input.since || input.until
-            ? { createdAt: { ...(input.since ? { gte: input.since } : {}), ...(input.until ? { lt: input.until } : {}) } }
+            ? {
+                createdAt: {
+                  ...(input.since ? { gte: input.since } : {}),
+                  ...(input.until ? { lt: input.until } : {}),
+                },
+              }
             : {}),
         },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],

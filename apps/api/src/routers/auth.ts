@@ -1,7 +1,15 @@
-import { RetryAfter, hashPassword, sessionRequired, needsRehash, verifyAgainstDummyHash, verifyPassword } from "@platform/auth";
+import {
+  hashPassword,
+  needsRehash,
+  RetryAfter,
+  sessionRequired,
+  verifyAgainstDummyHash,
+  verifyPassword,
+} from "@platform/auth";
 import { Prisma } from "@platform/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+
 import { recordAudit } from "../audit.js";
 import { emailSchema, nameSchema, newPasswordSchema, passwordSchema } from "../input-schemas.js";
 import { revokeSessions, rotateRefreshToken, startSession } from "../sessions.js";
@@ -28,7 +36,10 @@ export const authRouter = router({
       if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
       const passwordHash = await hashPassword(input.password);
       const user = await deps.prisma.user
-        .create({ data: { email: input.email, name: input.name, passwordHash, roles: ["user"] }, select: publicUserSelect })
+        .create({
+          data: { email: input.email, name: input.name, passwordHash, roles: ["user"] },
+          select: publicUserSelect,
+        })
         .catch((error: unknown) => {
           if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
             throw new TRPCError({ code: "CONFLICT", message: "An account with this email already exists" });
@@ -71,7 +82,10 @@ export const authRouter = router({
         // hashed with weaker parameters than today's: upgrade while we hold the password, unless
         // a password change got there first
         const upgraded = await hashPassword(input.password);
-        const { count } = await deps.prisma.user.updateMany({ where: { id: user.id, passwordHash }, data: { passwordHash: upgraded } });
+        const { count } = await deps.prisma.user.updateMany({
+          where: { id: user.id, passwordHash },
+          data: { passwordHash: upgraded },
+        });
         if (count === 1) currentHash = upgraded;
         else {
           // someone changed the hash meanwhile: a concurrent sign-in's upgrade (same password), or
@@ -80,7 +94,9 @@ export const authRouter = router({
           if (stored && (await verifyPassword(stored.passwordHash, input.password))) currentHash = stored.passwordHash;
         }
       }
-      const session = await startSession(deps, { ...user, rolesVersion }, request, { whilePasswordHashIs: currentHash });
+      const session = await startSession(deps, { ...user, rolesVersion }, request, {
+        whilePasswordHashIs: currentHash,
+      });
       if (!session) throw invalidCredentials(); // the password changed while we were verifying it
       const { token, refreshToken } = session;
       await recordAudit(deps, { action: "sign_in", outcome: "success", actorId: user.id, request });
@@ -104,7 +120,10 @@ export const authRouter = router({
           details: { sessionId: outcome.sessionId },
         });
       }
-      throw new TRPCError({ code: "UNAUTHORIZED", message: "The refresh token is invalid, expired or already used; sign in again" });
+      throw new TRPCError({
+        code: "UNAUTHORIZED",
+        message: "The refresh token is invalid, expired or already used; sign in again",
+      });
     }),
 
   signOut: authedProcedure.mutation(async ({ ctx: { deps, caller, request } }) => {
@@ -124,7 +143,10 @@ export const authRouter = router({
   changePassword: authedProcedure
     .input(z.strictObject({ currentPassword: passwordSchema, newPassword: newPasswordSchema }))
     .mutation(async ({ ctx: { deps, caller, request }, input }) => {
-      const account = await deps.prisma.user.findUnique({ where: { id: caller.userId }, select: { email: true, passwordHash: true } });
+      const account = await deps.prisma.user.findUnique({
+        where: { id: caller.userId },
+        select: { email: true, passwordHash: true },
+      });
       if (!account) throw sessionRequired();
       // the same back-off as sign-in: a stolen access token must not become a password oracle
       const retryAfterSeconds = await takeSignInAttempt(deps, account.email, request);
@@ -134,7 +156,10 @@ export const authRouter = router({
         throw invalidCredentials();
       }
       await clearAccountAttempts(deps, account.email);
-      await deps.prisma.user.update({ where: { id: caller.userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
+      await deps.prisma.user.update({
+        where: { id: caller.userId },
+        data: { passwordHash: await hashPassword(input.newPassword) },
+      });
       const revoked = await revokeSessions(deps, caller.userId, { except: caller.sessionId });
       await recordAudit(deps, {
         action: "password_change",

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+
 import { createTestHarness, type TestHarness } from "../test-support/harness.js";
 
 const alice = { email: "alice@example.com", password: "alice passphrase" };

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+
 import { sweepExpiredSessions } from "../sessions.js";
 import { createTestHarness, type TestHarness } from "../test-support/harness.js";
 
@@ -13,7 +14,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 afterEach(() => vi.useRealTimers());
 
-const signInFrom = (user: typeof alice, ip: string, userAgent: string) => h.callerWith({ ip, userAgent }).auth.signIn(user);
+const signInFrom = (user: typeof alice, ip: string, userAgent: string) =>
+  h.callerWith({ ip, userAgent }).auth.signIn(user);
 
 describe("auth.sessions", () => {
   it("lists the caller's live sessions with device details, marking the current one", async () => {
@@ -32,7 +34,9 @@ describe("auth.sessions", () => {
       expiresAt: expect.any(Date),
     });
     await h.caller(laptop.token).auth.signOut();
-    expect((await h.caller(phone.token).auth.sessions.list()).some((s) => s.userAgent === "Firefox on Linux")).toBe(false);
+    expect((await h.caller(phone.token).auth.sessions.list()).some((s) => s.userAgent === "Firefox on Linux")).toBe(
+      false,
+    );
   });
 
   it("revokes one of the caller's own sessions at once", async () => {
@@ -41,7 +45,9 @@ describe("auth.sessions", () => {
     const lostId = h.deps.refreshTokens.read(lost.refreshToken)!.sessionId;
     await expect(h.caller(keep.token).auth.sessions.revoke({ id: lostId })).resolves.toEqual({ success: true });
     await expect(h.caller(lost.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(h.caller().auth.refresh({ refreshToken: lost.refreshToken })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(h.caller().auth.refresh({ refreshToken: lost.refreshToken })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
     await expect(h.caller(keep.token).auth.me()).resolves.toMatchObject({ email: alice.email });
   });
 
@@ -53,7 +59,9 @@ describe("auth.sessions", () => {
       code: "NOT_FOUND",
       message: `No session with id '${victimSessionId}'`,
     });
-    await expect(h.caller(mallory.token).auth.sessions.revoke({ id: "no-such-session" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(h.caller(mallory.token).auth.sessions.revoke({ id: "no-such-session" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(h.caller(victim.token).auth.me()).resolves.toMatchObject({ email: alice.email });
     expect((await h.deps.prisma.session.findUniqueOrThrow({ where: { id: victimSessionId } })).isRevoked).toBe(false);
   });
@@ -63,7 +71,8 @@ describe("auth.sessions", () => {
     const current = await h.caller().auth.signIn(alice);
     const { revokedSessions } = await h.caller(current.token).auth.sessions.revokeOthers();
     expect(revokedSessions).toBeGreaterThanOrEqual(2);
-    for (const { token } of others) await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    for (const { token } of others)
+      await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(h.caller(current.token).auth.me()).resolves.toMatchObject({ email: alice.email });
     expect(await h.caller(current.token).auth.sessions.list()).toEqual([expect.objectContaining({ isCurrent: true })]);
   });

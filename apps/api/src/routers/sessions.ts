@@ -2,6 +2,7 @@
 // an id that does not exist, so ids cannot be probed.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+
 import { recordAudit } from "../audit.js";
 import { sessionIdSchema } from "../input-schemas.js";
 import { revokeSessions } from "../sessions.js";
@@ -23,13 +24,25 @@ export const sessionsRouter = router({
     .mutation(async ({ ctx: { deps, caller, request }, input }) => {
       const revoked = await revokeSessions(deps, caller.userId, { only: input.id });
       if (revoked.length === 0) throw new TRPCError({ code: "NOT_FOUND", message: `No session with id '${input.id}'` });
-      await recordAudit(deps, { action: "session_revoke", outcome: "success", actorId: caller.userId, request, details: { sessionIds: revoked } });
+      await recordAudit(deps, {
+        action: "session_revoke",
+        outcome: "success",
+        actorId: caller.userId,
+        request,
+        details: { sessionIds: revoked },
+      });
       return { success: true as const };
     }),
 
   revokeOthers: authedProcedure.mutation(async ({ ctx: { deps, caller, request } }) => {
     const revoked = await revokeSessions(deps, caller.userId, { except: caller.sessionId });
-    await recordAudit(deps, { action: "session_revoke", outcome: "success", actorId: caller.userId, request, details: { sessionIds: revoked } });
+    await recordAudit(deps, {
+      action: "session_revoke",
+      outcome: "success",
+      actorId: caller.userId,
+      request,
+      details: { sessionIds: revoked },
+    });
     return { revokedSessions: revoked.length };
   }),
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { startSession } from "../sessions.js";
 import { createTestHarness, type TestHarness } from "../test-support/harness.js";
 
@@ -7,7 +8,8 @@ let rootId: string;
 let rootToken: string;
 beforeAll(async () => {
   h = await createTestHarness();
-  rootId = (await h.createUser({ email: "root@example.com", password: "root passphrase", roles: ["admin", "user"] })).id;
+  rootId = (await h.createUser({ email: "root@example.com", password: "root passphrase", roles: ["admin", "user"] }))
+    .id;
   rootToken = await h.signIn("root@example.com", "root passphrase");
 });
 afterAll(() => h.close());
@@ -40,7 +42,10 @@ describe("users.setRoles", () => {
 
   it("a sign-in that read the roles just before a demotion cannot bring the old role back", async () => {
     const admin = await newUser(["admin", "user"]);
-    const stale = await h.deps.prisma.user.findUniqueOrThrow({ where: { id: admin.id }, select: { roles: true, rolesVersion: true } });
+    const stale = await h.deps.prisma.user.findUniqueOrThrow({
+      where: { id: admin.id },
+      select: { roles: true, rolesVersion: true },
+    });
     await h.caller(rootToken).users.setRoles({ id: admin.id, roles: ["user"] });
     // the sign-in finishes after the demotion, with what it read before it
     await startSession(h.deps, { id: admin.id, ...stale });
@@ -79,10 +84,18 @@ describe("users.setRoles", () => {
 
   it("validates input and is for admins only", async () => {
     const user = await newUser();
-    await expect(h.caller(user.token).users.setRoles({ id: user.id, roles: ["admin"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(h.caller(rootToken).users.setRoles({ id: user.id, roles: [] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(h.caller(rootToken).users.setRoles({ id: user.id, roles: ["Not A Role!"] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(h.caller(rootToken).users.setRoles({ id: "missing", roles: ["user"] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(h.caller(user.token).users.setRoles({ id: user.id, roles: ["admin"] })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(h.caller(rootToken).users.setRoles({ id: user.id, roles: [] })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(h.caller(rootToken).users.setRoles({ id: user.id, roles: ["Not A Role!"] })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(h.caller(rootToken).users.setRoles({ id: "missing", roles: ["user"] })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 
@@ -92,8 +105,12 @@ describe("users.revokeSessions and users.delete", () => {
     const other = await h.caller().auth.signIn({ email: user.email, password: "member passphrase" });
     expect(await h.caller(rootToken).users.revokeSessions({ id: user.id })).toEqual({ revokedSessions: 2 });
     await expect(h.caller(user.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(h.caller().auth.refresh({ refreshToken: other.refreshToken })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(h.caller(rootToken).users.revokeSessions({ id: "missing" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(h.caller().auth.refresh({ refreshToken: other.refreshToken })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    await expect(h.caller(rootToken).users.revokeSessions({ id: "missing" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("delete removes the user and kills their tokens; the last admin cannot be deleted", async () => {
@@ -119,7 +136,11 @@ describe("audit trail", () => {
 
     const { items } = await h.caller(rootToken).audit.list({ subjectId: user.id });
     expect(items.map((e) => e.action)).toEqual(["user_delete", "session_revoke", "role_change"]);
-    expect(items[2]).toMatchObject({ actorId: rootId, outcome: "success", details: { before: ["user"], after: ["user", "support"] } });
+    expect(items[2]).toMatchObject({
+      actorId: rootId,
+      outcome: "success",
+      details: { before: ["user"], after: ["user", "support"] },
+    });
 
     const failures = await h.caller(rootToken).audit.list({ action: "sign_in", outcome: "failure" });
     expect(failures.items.every((e) => e.action === "sign_in" && e.outcome === "failure")).toBe(true);
@@ -139,13 +160,19 @@ describe("audit trail", () => {
     await expect(h.caller(user.token).audit.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     const member = await newUser();
     await expect(h.caller(member.token).audit.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(h.caller(rootToken).audit.list({ action: "made_up" } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(h.caller(rootToken).audit.list({ action: "made_up" } as never)).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 });
 
 /** A separate database with exactly one admin. */
 async function soloAdmin() {
   const solo = await createTestHarness();
-  const { id } = await solo.createUser({ email: "only-admin@example.com", password: "admin passphrase", roles: ["admin", "user"] });
+  const { id } = await solo.createUser({
+    email: "only-admin@example.com",
+    password: "admin passphrase",
+    roles: ["admin", "user"],
+  });
   return { h: solo, id, token: await solo.signIn("only-admin@example.com", "admin passphrase") };
 }

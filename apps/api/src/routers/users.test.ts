@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestHarness, type TestHarness } from "../test-support/harness.js";
 
 let h: TestHarness;
@@ -18,11 +19,20 @@ afterAll(() => h.close());
 describe("users.findById", () => {
   it("any signed-in user can read a user, never the password hash", async () => {
     const user = await h.caller(userToken).users.findById(userId);
-    expect(user).toEqual({ id: userId, email: "bob@example.com", name: "bob", roles: ["user"], createdAt: expect.any(Date) });
+    expect(user).toEqual({
+      id: userId,
+      email: "bob@example.com",
+      name: "bob",
+      roles: ["user"],
+      createdAt: expect.any(Date),
+    });
   });
 
   it("an unknown id is NOT_FOUND with the id in the message", async () => {
-    await expect(h.caller(userToken).users.findById("nope")).rejects.toMatchObject({ code: "NOT_FOUND", message: "No user with id 'nope'" });
+    await expect(h.caller(userToken).users.findById("nope")).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "No user with id 'nope'",
+    });
   });
 
   it("needs a signed-in caller and a string id", async () => {

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+
 import { withAdminGuard } from "../admin-guard.js";
 import { recordAudit } from "../audit.js";
 import { rolesSchema, userIdSchema } from "../input-schemas.js";
@@ -41,14 +42,19 @@ export const usersRouter = router({
   setRoles: adminProcedure
     .input(z.strictObject({ id: userIdSchema, roles: rolesSchema }))
     .mutation(async ({ ctx: { deps, caller, request }, input }) => {
-      const { before, updated } = await withAdminGuard(deps, input.id, input.roles.includes("admin"), async (tx, target) => ({
-        before: target.roles,
-        updated: await tx.user.update({
-          where: { id: input.id },
-          data: { roles: input.roles, rolesVersion: { increment: 1 } },
-          select: { ...publicUserSelect, rolesVersion: true },
+      const { before, updated } = await withAdminGuard(
+        deps,
+        input.id,
+        input.roles.includes("admin"),
+        async (tx, target) => ({
+          before: target.roles,
+          updated: await tx.user.update({
+            where: { id: input.id },
+            data: { roles: input.roles, rolesVersion: { increment: 1 } },
+            select: { ...publicUserSelect, rolesVersion: true },
+          }),
         }),
-      }));
+      );
       // versioned: a stale write (a sign-in that read the old roles) can never undo this one,
       // and retrying after a registry failure writes a newer version that heals it
       const { rolesVersion, ...user } = updated;
@@ -86,13 +92,25 @@ export const usersRouter = router({
       // lock the user first: a racing sign-in either committed its session before (and it is in
       // the list below) or finds the user gone (its check runs under the same row lock)
       await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${input.id} FOR UPDATE`;
-      const live = await tx.session.findMany({ where: { userId: input.id, expiresAt: { gt: deps.now() } }, select: { id: true, expiresAt: true } });
+      const live = await tx.session.findMany({
+        where: { userId: input.id, expiresAt: { gt: deps.now() } },
+        select: { id: true, expiresAt: true },
+      });
       await tx.user.delete({ where: { id: input.id } });
       // inside the transaction: if the registry cannot be written, nothing is deleted and a retry
       // can do it all; once the user is gone, no retry could find their sessions again
-      await deps.registry.revoke(input.id, live.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })));
+      await deps.registry.revoke(
+        input.id,
+        live.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })),
+      );
     });
-    await recordAudit(deps, { action: "user_delete", outcome: "success", actorId: caller.userId, subjectId: input.id, request });
+    await recordAudit(deps, {
+      action: "user_delete",
+      outcome: "success",
+      actorId: caller.userId,
+      subjectId: input.id,
+      request,
+    });
     return { success: true as const };
   }),
 });

@@ -4,9 +4,10 @@
 import { hashPassword, type RequestInfo } from "@platform/auth";
 import { createTestRegistry } from "@platform/auth/testing";
 import { createTestDatabase } from "@platform/db/testing";
+
 import { createCaller } from "../caller.js";
-import { loadConfig, type Config } from "../config.js";
-import { createDeps, type ApiDeps } from "../deps.js";
+import { type Config,loadConfig } from "../config.js";
+import { type ApiDeps,createDeps } from "../deps.js";
 
 export const testJwtSecret = "test-secret-for-the-api-tests-0123456789";
 
@@ -22,7 +23,12 @@ export interface TestHarness {
   callerWith(request: RequestInfo): ReturnType<typeof createCaller>;
   /** Empties the registry, as a Redis restart without persistence would. */
   forgetRegistry(): Promise<void>;
-  createUser(user: { email: string; password: string; roles?: string[]; name?: string }): Promise<{ id: string; email: string }>;
+  createUser(user: {
+    email: string;
+    password: string;
+    roles?: string[];
+    name?: string;
+  }): Promise<{ id: string; email: string }>;
   /** Signs in and returns the access token. */
   signIn(email: string, password: string): Promise<string>;
   close(): Promise<void>;

@@ -1,0 +1,59 @@
+// Lint rules for every package, in one place: each package's `pnpm lint` (`eslint .`) finds this
+// file by walking up from the files it lints. Type-checked rules read each file's nearest
+// tsconfig.json. Formatting is Prettier's business (prettier.config.js); eslint-config-prettier
+// turns off the rules that would fight it.
+import js from "@eslint/js";
+import { defineConfig, globalIgnores } from "eslint/config";
+import globals from "globals";
+import prettier from "eslint-config-prettier";
+import simpleImportSort from "eslint-plugin-simple-import-sort";
+import tseslint from "typescript-eslint";
+
+// Only the configuration module and the test support read the environment (CONVENTIONS rule 2).
+const mayReadEnvironment = [
+  "apps/api/src/config.ts",
+  "**/testing.ts",
+  "**/test-support/**",
+  "**/*.test.ts",
+  "prisma.config.ts",
+];
+
+export default defineConfig(
+  globalIgnores(["**/dist/**", "**/node_modules/**", "**/.turbo/**", "packages/db/src/generated/**", ".data/**"]),
+  js.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { "simple-import-sort": simpleImportSort },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/no-non-null-assertion": "error",
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
+      "simple-import-sort/imports": "error",
+      "simple-import-sort/exports": "error",
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "process",
+          property: "env",
+          message: "Read configuration through loadConfig (apps/api/src/config.ts), not process.env.",
+        },
+      ],
+    },
+  },
+  {
+    files: mayReadEnvironment,
+    rules: { "no-restricted-properties": "off" },
+  },
+  {
+    files: ["**/*.js", "**/*.mjs"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
+  },
+  prettier,
+);
