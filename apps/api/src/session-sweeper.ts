@@ -3,7 +3,7 @@
 // refused on access; the sweep only keeps the table small. Several instances sweeping at once is
 // harmless (the same idempotent DELETE).
 import type { ApiDeps } from "./deps.js";
-import { sweepExpiredSessions } from "./sessions.js";
+import { sweepExpiredSessions } from "./session-lifecycle.js";
 
 export function startSessionSweeper(deps: ApiDeps): () => void {
   const minutes = deps.config.sessionSweepIntervalMinutes;

@@ -6,7 +6,7 @@
 import type { SessionRegistry, UserRoles } from "./session-registry.js";
 import type { TokenService } from "./tokens.js";
 
-export interface Caller {
+export interface Principal {
   userId: string;
   sessionId: string;
   /** The user's roles now (from the registry), not the ones in the token. */
@@ -30,7 +30,7 @@ export function readBearerToken(authorization: string | undefined): string | nul
   return authorization?.match(bearerPattern)?.[1] ?? null;
 }
 
-export async function authenticate(deps: AuthDeps, authorization: string | undefined): Promise<Caller | null> {
+export async function authenticate(deps: AuthDeps, authorization: string | undefined): Promise<Principal | null> {
   const token = readBearerToken(authorization);
   if (!token) return null;
   const claims = await deps.tokens.verify(token);

@@ -1,4 +1,4 @@
-export { type AuthDeps, authenticate, type Caller, readBearerToken, type SessionSource } from "./authenticate.js";
+export { type AuthDeps, authenticate, type Principal, readBearerToken, type SessionSource } from "./authenticate.js";
 export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from "./memory-rate-limiter.js";
 export { createMemorySessionRegistry, type MemorySessionRegistryOptions } from "./memory-session-registry.js";
 export { hashPassword, needsRehash, passwordHashOptions, verifyAgainstDummyHash, verifyPassword } from "./password.js";

@@ -3,7 +3,7 @@
 // returns; nothing else touches `t.procedure`.
 //
 //   publicProcedure          anyone; maps a backing service outage to SERVICE_UNAVAILABLE
-//   authedProcedure          a live session: ctx.caller = { userId, sessionId, roles (current) }
+//   authedProcedure          a live session: ctx.principal = { userId, sessionId, roles (current) }
 //   requireRole(["a", "b"])  a live session whose user has at least one of the roles
 //   adminProcedure           requireRole(["admin"])
 import { initTRPC,TRPCError } from "@trpc/server";
@@ -76,14 +76,14 @@ export function initAuth<TDeps extends AuthDeps>() {
   });
 
   const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-    const caller = await authenticate(ctx.deps, ctx.request.authorization);
-    if (!caller) throw sessionRequired();
-    return next({ ctx: { caller } });
+    const principal = await authenticate(ctx.deps, ctx.request.authorization);
+    if (!principal) throw sessionRequired();
+    return next({ ctx: { principal } });
   });
 
   const requireRole = (roles: readonly string[]) =>
     authedProcedure.use(({ ctx, next }) => {
-      if (!roles.some((role) => ctx.caller.roles.includes(role))) {
+      if (!roles.some((role) => ctx.principal.roles.includes(role))) {
         throw new TRPCError({ code: "FORBIDDEN", message: `Requires one of the roles: ${roles.join(", ")}` });
       }
       return next();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { auditActions } from "../audit.js";
+import { auditActions } from "../audit-log.js";
 import { adminProcedure, router } from "../trpc.js";
 
 export const auditRouter = router({

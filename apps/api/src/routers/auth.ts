@@ -10,9 +10,9 @@ import { Prisma } from "@platform/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 
-import { recordAudit } from "../audit.js";
+import { recordAudit } from "../audit-log.js";
 import { emailSchema, nameSchema, newPasswordSchema, passwordSchema } from "../input-schemas.js";
-import { revokeSessions, rotateRefreshToken, startSession } from "../sessions.js";
+import { revokeSessions, rotateRefreshToken, startSession } from "../session-lifecycle.js";
 import { clearAccountAttempts, takeIpAttempt, takeSignInAttempt } from "../sign-in-limits.js";
 import { authedProcedure, publicProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
@@ -126,14 +126,14 @@ export const authRouter = router({
       });
     }),
 
-  signOut: authedProcedure.mutation(async ({ ctx: { deps, caller, request } }) => {
-    await revokeSessions(deps, caller.userId, { only: caller.sessionId });
-    await recordAudit(deps, { action: "sign_out", outcome: "success", actorId: caller.userId, request });
+  signOut: authedProcedure.mutation(async ({ ctx: { deps, principal, request } }) => {
+    await revokeSessions(deps, principal.userId, { only: principal.sessionId });
+    await recordAudit(deps, { action: "sign_out", outcome: "success", actorId: principal.userId, request });
     return { success: true as const };
   }),
 
-  me: authedProcedure.query(async ({ ctx: { deps, caller } }) => {
-    const user = await deps.prisma.user.findUnique({ where: { id: caller.userId }, select: publicUserSelect });
+  me: authedProcedure.query(async ({ ctx: { deps, principal } }) => {
+    const user = await deps.prisma.user.findUnique({ where: { id: principal.userId }, select: publicUserSelect });
     // the session outlived its user (deleted in between): treat as signed out
     if (!user) throw sessionRequired();
     return user;
@@ -142,9 +142,9 @@ export const authRouter = router({
   /** Verifies the current password, sets the new one and ends every other session of the user. */
   changePassword: authedProcedure
     .input(z.strictObject({ currentPassword: passwordSchema, newPassword: newPasswordSchema }))
-    .mutation(async ({ ctx: { deps, caller, request }, input }) => {
+    .mutation(async ({ ctx: { deps, principal, request }, input }) => {
       const account = await deps.prisma.user.findUnique({
-        where: { id: caller.userId },
+        where: { id: principal.userId },
         select: { email: true, passwordHash: true },
       });
       if (!account) throw sessionRequired();
@@ -152,19 +152,19 @@ export const authRouter = router({
       const retryAfterSeconds = await takeSignInAttempt(deps, account.email, request);
       if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
       if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
-        await recordAudit(deps, { action: "password_change", outcome: "failure", actorId: caller.userId, request });
+        await recordAudit(deps, { action: "password_change", outcome: "failure", actorId: principal.userId, request });
         throw invalidCredentials();
       }
       await clearAccountAttempts(deps, account.email);
       await deps.prisma.user.update({
-        where: { id: caller.userId },
+        where: { id: principal.userId },
         data: { passwordHash: await hashPassword(input.newPassword) },
       });
-      const revoked = await revokeSessions(deps, caller.userId, { except: caller.sessionId });
+      const revoked = await revokeSessions(deps, principal.userId, { except: principal.sessionId });
       await recordAudit(deps, {
         action: "password_change",
         outcome: "success",
-        actorId: caller.userId,
+        actorId: principal.userId,
         request,
         details: { revokedSessions: revoked.length },
       });

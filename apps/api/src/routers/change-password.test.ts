@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startSession } from "../sessions.js";
+import { startSession } from "../session-lifecycle.js";
 import { createTestHarness, type TestHarness } from "../test-support/harness.js";
 
 let h: TestHarness;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { sweepExpiredSessions } from "../sessions.js";
+import { sweepExpiredSessions } from "../session-lifecycle.js";
 import { createTestHarness, type TestHarness } from "../test-support/harness.js";
 
 const alice = { email: "alice@example.com", password: "alice passphrase" };

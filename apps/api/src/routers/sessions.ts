@@ -3,43 +3,43 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 
-import { recordAudit } from "../audit.js";
+import { recordAudit } from "../audit-log.js";
 import { sessionIdSchema } from "../input-schemas.js";
-import { revokeSessions } from "../sessions.js";
+import { revokeSessions } from "../session-lifecycle.js";
 import { authedProcedure, router } from "../trpc.js";
 
 export const sessionsRouter = router({
   /** Live sessions, newest first. `lastUsedAt` is the last sign-in or token refresh. */
-  list: authedProcedure.query(async ({ ctx: { deps, caller } }) => {
+  list: authedProcedure.query(async ({ ctx: { deps, principal } }) => {
     const sessions = await deps.prisma.session.findMany({
-      where: { userId: caller.userId, isRevoked: false, expiresAt: { gt: deps.now() } },
+      where: { userId: principal.userId, isRevoked: false, expiresAt: { gt: deps.now() } },
       select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, userAgent: true, ip: true },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     });
-    return sessions.map((session) => ({ ...session, isCurrent: session.id === caller.sessionId }));
+    return sessions.map((session) => ({ ...session, isCurrent: session.id === principal.sessionId }));
   }),
 
   revoke: authedProcedure
     .input(z.strictObject({ id: sessionIdSchema }))
-    .mutation(async ({ ctx: { deps, caller, request }, input }) => {
-      const revoked = await revokeSessions(deps, caller.userId, { only: input.id });
+    .mutation(async ({ ctx: { deps, principal, request }, input }) => {
+      const revoked = await revokeSessions(deps, principal.userId, { only: input.id });
       if (revoked.length === 0) throw new TRPCError({ code: "NOT_FOUND", message: `No session with id '${input.id}'` });
       await recordAudit(deps, {
         action: "session_revoke",
         outcome: "success",
-        actorId: caller.userId,
+        actorId: principal.userId,
         request,
         details: { sessionIds: revoked },
       });
       return { success: true as const };
     }),
 
-  revokeOthers: authedProcedure.mutation(async ({ ctx: { deps, caller, request } }) => {
-    const revoked = await revokeSessions(deps, caller.userId, { except: caller.sessionId });
+  revokeOthers: authedProcedure.mutation(async ({ ctx: { deps, principal, request } }) => {
+    const revoked = await revokeSessions(deps, principal.userId, { except: principal.sessionId });
     await recordAudit(deps, {
       action: "session_revoke",
       outcome: "success",
-      actorId: caller.userId,
+      actorId: principal.userId,
       request,
       details: { sessionIds: revoked },
     });

@@ -2,9 +2,9 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 
 import { withAdminGuard } from "../admin-guard.js";
-import { recordAudit } from "../audit.js";
+import { recordAudit } from "../audit-log.js";
 import { rolesSchema, userIdSchema } from "../input-schemas.js";
-import { revokeSessions } from "../sessions.js";
+import { revokeSessions } from "../session-lifecycle.js";
 import { adminProcedure, authedProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
 
@@ -41,7 +41,7 @@ export const usersRouter = router({
   /** Replaces a user's roles; applies on that user's next call, whatever tokens they hold. */
   setRoles: adminProcedure
     .input(z.strictObject({ id: userIdSchema, roles: rolesSchema }))
-    .mutation(async ({ ctx: { deps, caller, request }, input }) => {
+    .mutation(async ({ ctx: { deps, principal, request }, input }) => {
       const { before, updated } = await withAdminGuard(
         deps,
         input.id,
@@ -62,7 +62,7 @@ export const usersRouter = router({
       await recordAudit(deps, {
         action: "role_change",
         outcome: "success",
-        actorId: caller.userId,
+        actorId: principal.userId,
         subjectId: user.id,
         request,
         details: { before, after: user.roles },
@@ -71,14 +71,14 @@ export const usersRouter = router({
     }),
 
   /** Ends every session of a user (e.g. a lost laptop). */
-  revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, caller, request }, input }) => {
+  revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, principal, request }, input }) => {
     const exists = await deps.prisma.user.count({ where: { id: input.id } });
     if (!exists) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id '${input.id}'` });
     const revoked = await revokeSessions(deps, input.id);
     await recordAudit(deps, {
       action: "session_revoke",
       outcome: "success",
-      actorId: caller.userId,
+      actorId: principal.userId,
       subjectId: input.id,
       request,
       details: { sessionIds: revoked },
@@ -87,7 +87,7 @@ export const usersRouter = router({
   }),
 
   /** Deletes a user and their sessions (the audit trail keeps their events). */
-  delete: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, caller, request }, input }) => {
+  delete: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, principal, request }, input }) => {
     await withAdminGuard(deps, input.id, false, async (tx) => {
       // lock the user first: a racing sign-in either committed its session before (and it is in
       // the list below) or finds the user gone (its check runs under the same row lock)
@@ -107,7 +107,7 @@ export const usersRouter = router({
     await recordAudit(deps, {
       action: "user_delete",
       outcome: "success",
-      actorId: caller.userId,
+      actorId: principal.userId,
       subjectId: input.id,
       request,
     });
