@@ -1,19 +1,19 @@
 // Everything a procedure needs, created once at start-up and passed through the context.
-// `createDeps` only assembles; `openDeps` (open-deps.ts) opens the real connections. Tests call
-// `createDeps` with their own database and registry.
+// `createDeps` only assembles (it opens nothing, so it has nothing to close); `openDeps`
+// (open-deps.ts) opens the real connections and closes them. Tests call `createDeps` with their
+// own database, registry and limiters.
 import {
   type AuthDeps,
-  createMemoryRateLimiter,
   createRefreshTokenService,
   createTokenService,
   type RateLimiter,
   type RefreshTokenService,
   type SessionRegistry,
-  type SessionSource,
 } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
 
 import type { Config } from "./config.js";
+import { createSessionSource } from "./session-lifecycle.js";
 
 export interface ApiDeps extends AuthDeps {
   config: Config;
@@ -33,8 +33,8 @@ export interface CreateDepsOptions {
   config: Config;
   prisma: PrismaClient;
   registry: SessionRegistry;
-  /** Default: in-process limiters (one instance); pass Redis ones to share counts. */
-  signInLimiters?: SignInLimiters;
+  /** In Redis to share counts between instances, or in-process (see open-deps.ts). */
+  signInLimiters: SignInLimiters;
   now?: () => Date;
 }
 
@@ -47,16 +47,6 @@ export function createDeps({
 }: CreateDepsOptions): ApiDeps {
   const tokens = createTokenService({ ...config.jwt, accessTokenTtlSeconds: config.accessTokenTtlSeconds, now });
 
-  const loadSession: SessionSource = async (sessionId) => {
-    const session = await prisma.session.findUnique({
-      where: { id: sessionId },
-      select: { userId: true, expiresAt: true, isRevoked: true, user: { select: { roles: true, rolesVersion: true } } },
-    });
-    if (!session || session.isRevoked || session.expiresAt <= now()) return null;
-    const { roles, rolesVersion: version } = session.user;
-    return { userId: session.userId, expiresAt: session.expiresAt, roles: { roles, version } };
-  };
-
   const refreshTokens = createRefreshTokenService(config.jwt.secret);
   return {
     config,
@@ -64,11 +54,8 @@ export function createDeps({
     registry,
     tokens,
     refreshTokens,
-    loadSession,
+    loadSession: createSessionSource(prisma, now),
     now,
-    signInLimiters: signInLimiters ?? {
-      account: createMemoryRateLimiter({ ...config.signInLimits.account, now }),
-      ip: createMemoryRateLimiter({ ...config.signInLimits.ip, now }),
-    },
+    signInLimiters,
   };
 }

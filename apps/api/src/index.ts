@@ -1,6 +1,6 @@
 // The API as a library: the router type for clients, and the factories for tests and embedding.
 export { createCaller } from "./caller.js";
-export { type Config,ConfigError, loadConfig } from "./config.js";
+export { type Config, ConfigError, loadConfig } from "./config.js";
 export { createContext } from "./context.js";
 export { type ApiDeps, createDeps, type CreateDepsOptions } from "./deps.js";
 export { openDeps, type OpenedDeps } from "./open-deps.js";

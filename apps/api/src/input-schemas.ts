@@ -1,6 +1,12 @@
 // Input rules shared by several procedures, with messages a person understands.
-import { passwordPolicyProblem } from "@platform/auth";
+import { passwordLengthProblem, passwordPolicyProblem } from "@platform/auth";
 import { z } from "zod";
+
+/** A zod refinement from a policy function that says what is wrong, or null. */
+const reportProblem = (problemOf: (value: string) => string | null) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = problemOf(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+};
 
 /** Trimmed and lower-cased, so that one mailbox is one account whatever the case typed. */
 export const emailSchema = z
@@ -11,10 +17,7 @@ export const emailSchema = z
   .pipe(z.email("Email must be a valid email address"));
 
 /** Length is checked in characters (any Unicode), before hashing; nothing is truncated. */
-export const passwordSchema = z
-  .string({ error: "Password must be a string" })
-  .refine((value) => [...value].length >= 8, "Password must be at least 8 characters")
-  .refine((value) => [...value].length <= 128, "Password must be at most 128 characters");
+export const passwordSchema = z.string({ error: "Password must be a string" }).superRefine(reportProblem(passwordLengthProblem));
 
 export const userIdSchema = z
   .string({ error: "User id must be a string" })
@@ -23,10 +26,9 @@ export const userIdSchema = z
   .max(64);
 
 /** A password being set (sign-up, change): the length rules plus the common-password list. */
-export const newPasswordSchema = z.string({ error: "Password must be a string" }).superRefine((value, ctx) => {
-  const problem = passwordPolicyProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+export const newPasswordSchema = z
+  .string({ error: "Password must be a string" })
+  .superRefine(reportProblem(passwordPolicyProblem));
 
 export const nameSchema = z
   .string({ error: "Name must be a string" })

@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from "vitest";
 const mainPath = fileURLToPath(new URL("./main.ts", import.meta.url));
 const nodeArgs = ["--import", "tsx", "--conditions=source", mainPath];
 const scratch = mkdtempSync(join(tmpdir(), "api-main-"));
-afterAll(() => { rmSync(scratch, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 /** Runs main.ts to its end (it must exit by itself). */
 function runMain(env: Record<string, string>) {
@@ -20,7 +22,9 @@ function runMain(env: Record<string, string>) {
       process.execPath,
       nodeArgs,
       { env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "silent", ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => { resolve({ code: child.exitCode ?? (error ? 1 : 0), output: stdout + stderr }); },
+      (error, stdout, stderr) => {
+        resolve({ code: child.exitCode ?? (error ? 1 : 0), output: stdout + stderr });
+      },
     );
   });
 }
@@ -75,7 +79,9 @@ describe("zero-setup start (no DATABASE_URL, no REDIS_URL)", () => {
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => { reject(new Error(`no listening line in 30 s:\n${output}`)); }, 30_000);
+      const timer = setTimeout(() => {
+        reject(new Error(`no listening line in 30 s:\n${output}`));
+      }, 30_000);
       child.stdout.on("data", () => {
         const match = output.match(/API listening on (http:\/\/[^ ]+)/);
         if (match) {

@@ -1,6 +1,6 @@
 // Entry point: configuration -> dependencies -> server -> listen. Stops cleanly on SIGTERM/SIGINT.
 import { ConfigError, loadConfig } from "./config.js";
-import { openDeps,StartupError } from "./open-deps.js";
+import { openDeps, StartupError } from "./open-deps.js";
 import { buildServer } from "./server.js";
 import { startSessionSweeper } from "./session-sweeper.js";
 

@@ -12,7 +12,7 @@ import {
   createRedisSessionRegistry,
   type SessionRegistry,
 } from "@platform/auth";
-import { applyMigrations, createPrismaClient, type PrismaClient,startEmbeddedPostgres } from "@platform/db";
+import { applyMigrations, createPrismaClient, type PrismaClient, startEmbeddedPostgres } from "@platform/db";
 import { Redis } from "ioredis";
 
 import type { Config } from "./config.js";
@@ -116,8 +116,8 @@ async function openSharedState(config: Config): Promise<Opened<SharedState>> {
   const state = {
     registry: createRedisSessionRegistry({ redis }),
     signInLimiters: {
-      account: createRedisRateLimiter({ redis, keyPrefix: "auth:ratelimit:account:", ...limits.account }),
-      ip: createRedisRateLimiter({ redis, keyPrefix: "auth:ratelimit:ip:", ...limits.ip }),
+      account: createRedisRateLimiter({ redis, name: "account", ...limits.account }),
+      ip: createRedisRateLimiter({ redis, name: "ip", ...limits.ip }),
     },
   };
   return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => state.registry.close() };

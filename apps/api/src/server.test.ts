@@ -31,9 +31,7 @@ describe("probes", () => {
 
   it("GET /ready is 503 when Postgres cannot be reached", async () => {
     const unreachable = createPrismaClient({ url: "postgres://postgres@127.0.0.1:1/nowhere" });
-    const broken = await buildServer(
-      createDeps({ config: h.deps.config, prisma: unreachable, registry: h.deps.registry }),
-    );
+    const broken = await buildServer(createDeps({ ...h.deps, prisma: unreachable }));
     try {
       const response = await broken.inject({ method: "GET", url: "/ready" });
       expect(response.statusCode).toBe(503);

@@ -3,13 +3,13 @@
 //   GET /ready   readiness: a real query against Postgres and a ping of the registry; 503 if either fails
 // `buildServer` does not listen; closing the server closes the dependencies (onClose).
 import cors from "@fastify/cors";
-import { retryAfterSecondsOf } from "@platform/auth";
+import { errorDetailsOf } from "@platform/auth";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyServerOptions } from "fastify";
 
 import { createContext } from "./context.js";
 import type { ApiDeps } from "./deps.js";
-import { type AppRouter,appRouter } from "./router.js";
+import { type AppRouter, appRouter } from "./router.js";
 
 export interface BuildServerOptions {
   logger?: FastifyServerOptions["logger"];
@@ -41,7 +41,9 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
           userAgent: req.headers["user-agent"]?.slice(0, 512),
         }),
       responseMeta({ errors }) {
-        const retryAfter = errors.map(retryAfterSecondsOf).find((seconds) => seconds !== undefined);
+        const retryAfter = errors
+          .map((error) => errorDetailsOf(error).retryAfterSeconds)
+          .find((seconds) => seconds !== undefined);
         return retryAfter === undefined ? {} : { headers: { "retry-after": String(retryAfter) } };
       },
       onError({ error, path, req }) {

@@ -1,6 +1,7 @@
 // Starting, rotating and ending sessions. Postgres is written first (the source of truth), then
 // the registry, so no instance can see a session that Postgres does not have.
-import type { RequestInfo } from "@platform/auth";
+import type { RequestInfo, SessionSource } from "@platform/auth";
+import type { PrismaClient } from "@platform/db";
 
 import type { ApiDeps } from "./deps.js";
 
@@ -20,17 +21,50 @@ async function issueTokens(
   };
 }
 
+/** A session row is live until it is revoked or expires. */
+export function isLive(session: { isRevoked: boolean; expiresAt: Date }, now: Date): boolean {
+  return !session.isRevoked && session.expiresAt > now;
+}
+
+/** The registry's source of truth (see SessionSource in @platform/auth): a live session and its user's roles. */
+export function createSessionSource(prisma: PrismaClient, now: () => Date): SessionSource {
+  return async (sessionId) => {
+    const session = await prisma.session.findUnique({
+      where: { id: sessionId },
+      select: {
+        userId: true,
+        expiresAt: true,
+        isRevoked: true,
+        user: { select: { roles: true, rolesVersion: true } },
+      },
+    });
+    if (!session || !isLive(session, now())) return null;
+    const { roles, rolesVersion: version } = session.user;
+    return { userId: session.userId, expiresAt: session.expiresAt, roles: { roles, version } };
+  };
+}
+
+type SessionUser = { id: string; roles: readonly string[]; rolesVersion: number };
+type StartedSession = IssuedTokens & { sessionId: string };
+
 /**
  * Opens a session. With `whilePasswordHashIs`, only if the user's password hash is still that one,
  * checked under a row lock in the same transaction: a sign-in that verified the old password
  * cannot open a session after a password change has revoked the others (null then).
  */
+export async function startSession(deps: ApiDeps, user: SessionUser, request?: RequestInfo): Promise<StartedSession>;
 export async function startSession(
   deps: ApiDeps,
-  user: { id: string; roles: readonly string[]; rolesVersion: number },
+  user: SessionUser,
+  request: RequestInfo,
+  options: { whilePasswordHashIs: string },
+): Promise<StartedSession | null>;
+export async function startSession(
+  deps: ApiDeps,
+  user: SessionUser,
   request: RequestInfo = {},
   options: { whilePasswordHashIs?: string } = {},
-): Promise<(IssuedTokens & { sessionId: string }) | null> {
+): Promise<StartedSession | null> {
   const expiresAt = new Date(deps.now().getTime() + deps.config.sessionTtlSeconds * 1000);
   const session = await deps.prisma.$transaction(async (tx) => {
     if (options.whilePasswordHashIs !== undefined) {
@@ -93,7 +127,7 @@ export async function rotateRefreshToken(
       },
     });
   let session = await load();
-  if (!session || session.isRevoked || session.expiresAt <= deps.now()) return { status: "invalid" };
+  if (!session || !isLive(session, deps.now())) return { status: "invalid" };
 
   if (generation === session.refreshGeneration) {
     const { count } = await deps.prisma.session.updateMany({

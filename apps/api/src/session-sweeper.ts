@@ -11,9 +11,13 @@ export function startSessionSweeper(deps: ApiDeps): () => void {
   const sweep = () =>
     sweepExpiredSessions(deps).then(
       (count) => count > 0 && console.log(`session sweep: deleted ${count} expired session(s)`),
-      (error: Error) => { console.error(`session sweep failed: ${error.message}`); },
+      (error: Error) => {
+        console.error(`session sweep failed: ${error.message}`);
+      },
     );
   const timer = setInterval(sweep, minutes * 60_000);
   timer.unref();
-  return () => { clearInterval(timer); };
+  return () => {
+    clearInterval(timer);
+  };
 }

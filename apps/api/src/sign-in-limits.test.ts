@@ -115,12 +115,7 @@ describe("over HTTP", () => {
       ["false", 429],
       ["true", 401],
     ] as const) {
-      const deps = createDeps({
-        config: testConfig({ ...ipBudget, TRUST_PROXY: trustProxy }),
-        prisma: h.deps.prisma,
-        registry: h.deps.registry,
-      });
-      const server = await buildServer(deps);
+      const server = await buildServer(h.withConfig({ ...ipBudget, TRUST_PROXY: trustProxy }));
       try {
         const statuses = [];
         // a different forwarded address each time: spoofed unless a trusted proxy set it

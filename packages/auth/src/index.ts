@@ -2,10 +2,11 @@ export { type AuthDeps, authenticate, type Principal, readBearerToken, type Sess
 export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from "./memory-rate-limiter.js";
 export { createMemorySessionRegistry, type MemorySessionRegistryOptions } from "./memory-session-registry.js";
 export { hashPassword, needsRehash, passwordHashOptions, verifyAgainstDummyHash, verifyPassword } from "./password.js";
-export { passwordLengthLimits, passwordPolicyProblem } from "./password-policy.js";
-export { type AuthContext, initAuth, type RequestInfo,SessionRequired, sessionRequired } from "./procedures.js";
+export { passwordLengthProblem, passwordPolicyProblem } from "./password-policy.js";
+export { type ErrorData, type ErrorShape, type InputIssue } from "./error-formatter.js";
+export { type ErrorDetails, errorDetailsOf, platformErrors, type UnauthorizedReason } from "./errors.js";
+export { type AuthContext, initAuth, type RequestInfo } from "./init-auth.js";
 export {
-  defaultRateLimitKeyPrefix,
   defaultRateLimitPolicy,
   type RateLimitDecision,
   type RateLimiter,
@@ -14,8 +15,6 @@ export {
 export { createRedisRateLimiter, type RedisRateLimiterOptions } from "./redis-rate-limiter.js";
 export { createRedisSessionRegistry, type RedisSessionRegistryOptions } from "./redis-session-registry.js";
 export { createRefreshTokenService, type RefreshTokenService } from "./refresh-tokens.js";
-export { RetryAfter, retryAfterSecondsOf } from "./retry-after.js";
-export { isServiceUnavailable } from "./service-errors.js";
 export {
   defaultRolesTtlSeconds,
   type RegisteredSession,

@@ -71,7 +71,9 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
       if (state !== "live" || !userRoles) return { status: "unknown" };
       return { status: "live", roles: userRoles.roles };
     },
-    register: async (...args) => { register(...args); },
+    register: async (...args) => {
+      register(...args);
+    },
     async revoke(userId, revoked) {
       for (const { sessionId, expiresAt } of revoked) {
         const key = sessionKey(userId, sessionId);

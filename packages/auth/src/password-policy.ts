@@ -6,11 +6,18 @@ import { commonPasswords } from "./common-passwords.js";
 
 export const passwordLengthLimits = { min: 8, max: 128 } as const;
 
-/** Why the password is not acceptable as a new password, or null when it is. */
-export function passwordPolicyProblem(password: string): string | null {
+/** Why the password's length is out of bounds (any password: sign-in too), or null when it is not. */
+export function passwordLengthProblem(password: string): string | null {
   const length = [...password].length;
   if (length < passwordLengthLimits.min) return `Password must be at least ${passwordLengthLimits.min} characters`;
   if (length > passwordLengthLimits.max) return `Password must be at most ${passwordLengthLimits.max} characters`;
+  return null;
+}
+
+/** Why the password is not acceptable as a new password, or null when it is. */
+export function passwordPolicyProblem(password: string): string | null {
+  const lengthProblem = passwordLengthProblem(password);
+  if (lengthProblem) return lengthProblem;
   if (commonPasswords.has(password.toLowerCase())) {
     return "This password is one of the most common passwords and easy to guess; choose another";
   }

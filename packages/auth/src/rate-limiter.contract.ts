@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 
 import { afterEach, expect, it } from "vitest";
 
-import type { RateLimiter,RateLimitPolicy } from "./rate-limiter.js";
+import type { RateLimiter, RateLimitPolicy } from "./rate-limiter.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const allowed = { allowed: true };

@@ -53,8 +53,6 @@ export const defaultRateLimitPolicy: Readonly<RateLimitPolicy> = {
   maxDelayMs: 15 * 60_000,
 };
 
-export const defaultRateLimitKeyPrefix = "auth:ratelimit:";
-
 /** The defaults overridden by the options that are set; a bad value throws, naming the option. */
 export function resolveRateLimitPolicy(options: Partial<RateLimitPolicy>): RateLimitPolicy {
   const policy: RateLimitPolicy = {

@@ -18,14 +18,14 @@ describe.runIf(hasRedis)("Redis rate limiter", () => {
   afterAll(() => testRedis.cleanup());
 
   runRateLimiterContract((policy) =>
-    createRedisRateLimiter({ redis: testRedis.redis, keyPrefix: testRedis.keyPrefix, ...policy }),
+    createRedisRateLimiter({ redis: testRedis.redis, name: "contract", keyPrefix: testRedis.keyPrefix, ...policy }),
   );
 
   it("is shared by instances: 20 parallel attempts over 4 connections, exactly freeAttempts + 1 get through", async () => {
     const connections = await Promise.all(Array.from({ length: 4 }, () => testRedis.redis.duplicate()));
     try {
       const limiters = connections.map((redis) =>
-        createRedisRateLimiter({ redis, keyPrefix: testRedis.keyPrefix, freeAttempts: 4 }),
+        createRedisRateLimiter({ redis, name: "shared", keyPrefix: testRedis.keyPrefix, freeAttempts: 4 }),
       );
       const key = `account:${randomUUID()}@example.com`;
       const decisions = await Promise.all(
@@ -40,33 +40,34 @@ describe.runIf(hasRedis)("Redis rate limiter", () => {
   it("keeps nothing forever: every key it writes expires, under the prefix", async () => {
     const limiter = createRedisRateLimiter({
       redis: testRedis.redis,
-      keyPrefix: `${testRedis.keyPrefix}ttl:`,
+      name: "ttl",
+      keyPrefix: testRedis.keyPrefix,
       freeAttempts: 0,
     });
     await limiter.attempt(["account:ttl@example.com", "ip:198.51.100.1"]);
-    const keys = await testRedis.redis.keys(`${testRedis.keyPrefix}ttl:*`);
+    const keys = await testRedis.redis.keys(`${testRedis.keyPrefix}ratelimit:ttl:*`);
     expect(keys.sort()).toEqual([
-      `${testRedis.keyPrefix}ttl:{account:ttl@example.com}:block`,
-      `${testRedis.keyPrefix}ttl:{account:ttl@example.com}:count`,
-      `${testRedis.keyPrefix}ttl:{ip:198.51.100.1}:block`,
-      `${testRedis.keyPrefix}ttl:{ip:198.51.100.1}:count`,
+      `${testRedis.keyPrefix}ratelimit:ttl:{account:ttl@example.com}:block`,
+      `${testRedis.keyPrefix}ratelimit:ttl:{account:ttl@example.com}:count`,
+      `${testRedis.keyPrefix}ratelimit:ttl:{ip:198.51.100.1}:block`,
+      `${testRedis.keyPrefix}ratelimit:ttl:{ip:198.51.100.1}:count`,
     ]);
     for (const key of keys) expect(await testRedis.redis.pttl(key)).toBeGreaterThan(0);
   });
 
-  it("uses auth:ratelimit: when no prefix is given", async () => {
+  it("uses auth:ratelimit:<name>: when no prefix is given", async () => {
     const key = `test:${randomUUID()}`;
-    const limiter = createRedisRateLimiter({ redis: testRedis.redis });
+    const limiter = createRedisRateLimiter({ redis: testRedis.redis, name: "account" });
     try {
       await limiter.attempt([key]);
-      expect(await testRedis.redis.exists(`auth:ratelimit:{${key}}:count`)).toBe(1);
+      expect(await testRedis.redis.exists(`auth:ratelimit:account:{${key}}:count`)).toBe(1);
     } finally {
       await limiter.reset([key]);
     }
   });
 
   it("leaves the connection open on close: it belongs to the caller", async () => {
-    await createRedisRateLimiter({ redis: testRedis.redis }).close();
+    await createRedisRateLimiter({ redis: testRedis.redis, name: "close" }).close();
     expect(await testRedis.redis.ping()).toBe("PONG");
   });
 });

@@ -1,6 +1,6 @@
 // Sign-in rate limiter in Redis, shared by every API instance. Keys, for each caller key K:
-//   <prefix>{K}:count  -> attempts counted, expiring windowMs after the block the last one earned
-//   <prefix>{K}:block  -> present while K is blocked, expiring when the block ends
+//   <prefix>ratelimit:<name>:{K}:count  -> attempts counted, expiring windowMs after the block the last one earned
+//   <prefix>ratelimit:<name>:{K}:block  -> present while K is blocked, expiring when the block ends
 // Blocks are Redis TTLs, so the instances' clocks play no part. An attempt is one Lua script,
 // which Redis runs atomically: no other client's command runs between its check and its count.
 //
@@ -12,15 +12,18 @@ import type { Redis } from "ioredis";
 
 import {
   decision,
-  defaultRateLimitKeyPrefix,
   distinctKeys,
   type RateLimiter,
   type RateLimitPolicy,
   resolveRateLimitPolicy,
 } from "./rate-limiter.js";
+import { defaultRedisKeyPrefix } from "./redis-keys.js";
 
 export interface RedisRateLimiterOptions extends Partial<RateLimitPolicy> {
   redis: Redis;
+  /** What this limiter counts (e.g. "account", "ip"): limiters with different names never share a count. */
+  name: string;
+  /** Default "auth:"; keys are `<keyPrefix>ratelimit:<name>:{<key>}:count|block`. */
   keyPrefix?: string;
 }
 
@@ -48,7 +51,7 @@ return 0
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
   const { redis } = options;
   const policy = resolveRateLimitPolicy(options);
-  const prefix = options.keyPrefix ?? defaultRateLimitKeyPrefix;
+  const prefix = `${options.keyPrefix ?? defaultRedisKeyPrefix}ratelimit:${options.name}:`;
   const countKey = (key: string) => `${prefix}{${key}}:count`;
   const blockKey = (key: string) => `${prefix}{${key}}:block`;
   const args = [policy.freeAttempts, policy.windowMs, policy.baseDelayMs, policy.maxDelayMs];

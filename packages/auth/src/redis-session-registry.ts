@@ -12,6 +12,7 @@ import {
   type SessionRegistry,
   type UserRoles,
 } from "./session-registry.js";
+import { defaultRedisKeyPrefix } from "./redis-keys.js";
 
 export interface RedisSessionRegistryOptions {
   redis: Redis;
@@ -40,7 +41,7 @@ function decodeRoles(value: string): readonly string[] {
 
 export function createRedisSessionRegistry(options: RedisSessionRegistryOptions): SessionRegistry {
   const { redis } = options;
-  const prefix = options.keyPrefix ?? "auth:";
+  const prefix = options.keyPrefix ?? defaultRedisKeyPrefix;
   const rolesTtlSeconds = options.rolesTtlSeconds ?? defaultRolesTtlSeconds;
   const now = options.now ?? (() => new Date());
   const sessionKey = (userId: string, sessionId: string) => `${prefix}{${userId}}:session:${sessionId}`;
@@ -86,7 +87,9 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
     },
 
     async close() {
-      await redis.quit().catch(() => { redis.disconnect(); });
+      await redis.quit().catch(() => {
+        redis.disconnect();
+      });
     },
   };
 }

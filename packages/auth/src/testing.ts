@@ -61,7 +61,8 @@ export async function createTestRegistry(url = process.env.REDIS_URL): Promise<T
       createRateLimiter: ({ name = "limit", ...policy } = {}) =>
         createRedisRateLimiter({
           redis: testRedis.redis,
-          keyPrefix: `${testRedis.keyPrefix}ratelimit:${name}:`,
+          name,
+          keyPrefix: testRedis.keyPrefix,
           ...policy,
         }),
       kind: "redis",

@@ -2,7 +2,7 @@
 // and the roles at signing time. Verification pins the algorithm, issuer and audience and requires
 // `exp`; anything else (another algorithm, `alg: none`, a bad signature, expiry) gives null. The
 // roles in a token are informational: authorization uses the registry's current roles.
-import { jwtVerify,SignJWT } from "jose";
+import { jwtVerify, SignJWT } from "jose";
 
 export interface AccessTokenClaims {
   userId: string;

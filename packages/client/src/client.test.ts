@@ -3,7 +3,7 @@ import { buildServer, seedAdmin } from "@platform/api";
 import { createTestHarness, type TestHarness } from "@platform/api/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { createClient, createMemoryTokenStore, type RouterOutputs,TRPCClientError } from "./index.js";
+import { createClient, createMemoryTokenStore, type RouterOutputs, TRPCClientError } from "./index.js";
 
 const admin = { email: "admin@example.com", password: "correct-horse-battery-staple" };
 let h: TestHarness;

@@ -100,7 +100,9 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
               if (op.path === "auth.signOut") store.set(null);
               observer.error(error);
             },
-            complete: () => { observer.complete(); },
+            complete: () => {
+              observer.complete();
+            },
           });
         };
         run(false);

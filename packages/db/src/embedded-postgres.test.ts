@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { createPrismaClient } from "./client.js";
-import { type EmbeddedPostgres,startEmbeddedPostgres } from "./embedded-postgres.js";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.js";
 import { applyMigrations } from "./migrate.js";
 import { migrationsDir } from "./paths.js";
 

@@ -79,7 +79,9 @@ function lockDataDir(dataDir: string): () => void {
     try {
       writeFileSync(candidate, String(process.pid));
       linkSync(candidate, path);
-      return () => { rmSync(path, { force: true }); };
+      return () => {
+        rmSync(path, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw describeFsError(error, dataDir);
     } finally {

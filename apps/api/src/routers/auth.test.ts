@@ -3,7 +3,7 @@ import { SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { seedAdmin } from "../seed-admin.js";
-import { createTestHarness, type TestHarness,testJwtSecret } from "../test-support/harness.js";
+import { createTestHarness, type TestHarness, testJwtSecret } from "../test-support/harness.js";
 
 const admin = { email: "admin@example.com", password: "correct-horse-battery-staple" };
 const alice = { email: "alice@example.com", password: "alice-password-1" };

@@ -1,16 +1,9 @@
-import {
-  hashPassword,
-  needsRehash,
-  RetryAfter,
-  sessionRequired,
-  verifyAgainstDummyHash,
-  verifyPassword,
-} from "@platform/auth";
+import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "@platform/auth";
 import { Prisma } from "@platform/db";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 
 import { recordAudit } from "../audit-log.js";
+import { errors } from "../errors.js";
 import { emailSchema, nameSchema, newPasswordSchema, passwordSchema } from "../input-schemas.js";
 import { revokeSessions, rotateRefreshToken, startSession } from "../session-lifecycle.js";
 import { clearAccountAttempts, takeIpAttempt, takeSignInAttempt } from "../sign-in-limits.js";
@@ -18,22 +11,13 @@ import { authedProcedure, publicProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
 import { sessionsRouter } from "./sessions.js";
 
-/** The one answer to every failed sign-in, whatever was wrong. */
-const invalidCredentials = () => new TRPCError({ code: "UNAUTHORIZED", message: "invalid credentials" });
-const tooManyAttempts = (retryAfterSeconds: number) =>
-  new TRPCError({
-    code: "TOO_MANY_REQUESTS",
-    message: `Too many attempts; try again in ${retryAfterSeconds} seconds`,
-    cause: new RetryAfter(retryAfterSeconds),
-  });
-
 export const authRouter = router({
   /** Creates an account with the role `user` only, and signs it in. */
   signUp: publicProcedure
     .input(z.strictObject({ email: emailSchema, name: nameSchema, password: newPasswordSchema }))
     .mutation(async ({ ctx: { deps, request }, input }) => {
-      const retryAfterSeconds = await takeIpAttempt(deps, request);
-      if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
+      const attempt = await takeIpAttempt(deps, request);
+      if (!attempt.allowed) throw errors.tooManyAttempts(attempt.retryAfterSeconds);
       const passwordHash = await hashPassword(input.password);
       const user = await deps.prisma.user
         .create({
@@ -42,11 +26,11 @@ export const authRouter = router({
         })
         .catch((error: unknown) => {
           if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-            throw new TRPCError({ code: "CONFLICT", message: "An account with this email already exists" });
+            throw errors.emailTaken();
           }
           throw error;
         });
-      const { token, refreshToken } = (await startSession(deps, { ...user, rolesVersion: 0 }, request))!;
+      const { token, refreshToken } = await startSession(deps, { ...user, rolesVersion: 0 }, request);
       await recordAudit(deps, { action: "sign_up", outcome: "success", actorId: user.id, request });
       return { token, refreshToken, user };
     }),
@@ -54,8 +38,8 @@ export const authRouter = router({
   signIn: publicProcedure
     .input(z.strictObject({ email: emailSchema, password: passwordSchema }))
     .mutation(async ({ ctx: { deps, request }, input }) => {
-      const retryAfterSeconds = await takeSignInAttempt(deps, input.email, request);
-      if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
+      const attempt = await takeSignInAttempt(deps, input.email, request);
+      if (!attempt.allowed) throw errors.tooManyAttempts(attempt.retryAfterSeconds);
       const account = await deps.prisma.user.findUnique({
         where: { email: input.email },
         select: { ...publicUserSelect, passwordHash: true, rolesVersion: true },
@@ -72,7 +56,7 @@ export const authRouter = router({
           request,
           details: { email: input.email },
         });
-        throw invalidCredentials();
+        throw errors.invalidCredentials();
       }
 
       const { passwordHash, rolesVersion, ...user } = account;
@@ -97,7 +81,7 @@ export const authRouter = router({
       const session = await startSession(deps, { ...user, rolesVersion }, request, {
         whilePasswordHashIs: currentHash,
       });
-      if (!session) throw invalidCredentials(); // the password changed while we were verifying it
+      if (!session) throw errors.invalidCredentials(); // the password changed while we were verifying it
       const { token, refreshToken } = session;
       await recordAudit(deps, { action: "sign_in", outcome: "success", actorId: user.id, request });
       return { token, refreshToken, user };
@@ -120,10 +104,7 @@ export const authRouter = router({
           details: { sessionId: outcome.sessionId },
         });
       }
-      throw new TRPCError({
-        code: "UNAUTHORIZED",
-        message: "The refresh token is invalid, expired or already used; sign in again",
-      });
+      throw errors.refreshTokenRejected();
     }),
 
   signOut: authedProcedure.mutation(async ({ ctx: { deps, principal, request } }) => {
@@ -135,7 +116,7 @@ export const authRouter = router({
   me: authedProcedure.query(async ({ ctx: { deps, principal } }) => {
     const user = await deps.prisma.user.findUnique({ where: { id: principal.userId }, select: publicUserSelect });
     // the session outlived its user (deleted in between): treat as signed out
-    if (!user) throw sessionRequired();
+    if (!user) throw errors.sessionRequired();
     return user;
   }),
 
@@ -147,13 +128,13 @@ export const authRouter = router({
         where: { id: principal.userId },
         select: { email: true, passwordHash: true },
       });
-      if (!account) throw sessionRequired();
+      if (!account) throw errors.sessionRequired();
       // the same back-off as sign-in: a stolen access token must not become a password oracle
-      const retryAfterSeconds = await takeSignInAttempt(deps, account.email, request);
-      if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
+      const attempt = await takeSignInAttempt(deps, account.email, request);
+      if (!attempt.allowed) throw errors.tooManyAttempts(attempt.retryAfterSeconds);
       if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
         await recordAudit(deps, { action: "password_change", outcome: "failure", actorId: principal.userId, request });
-        throw invalidCredentials();
+        throw errors.invalidCredentials();
       }
       await clearAccountAttempts(deps, account.email);
       await deps.prisma.user.update({

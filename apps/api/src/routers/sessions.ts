@@ -1,9 +1,9 @@
 // The caller's own sessions (auth.sessions.*). Another user's session id is NOT_FOUND, exactly like
 // an id that does not exist, so ids cannot be probed.
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 
 import { recordAudit } from "../audit-log.js";
+import { errors } from "../errors.js";
 import { sessionIdSchema } from "../input-schemas.js";
 import { revokeSessions } from "../session-lifecycle.js";
 import { authedProcedure, router } from "../trpc.js";
@@ -23,7 +23,7 @@ export const sessionsRouter = router({
     .input(z.strictObject({ id: sessionIdSchema }))
     .mutation(async ({ ctx: { deps, principal, request }, input }) => {
       const revoked = await revokeSessions(deps, principal.userId, { only: input.id });
-      if (revoked.length === 0) throw new TRPCError({ code: "NOT_FOUND", message: `No session with id '${input.id}'` });
+      if (revoked.length === 0) throw errors.sessionNotFound(input.id);
       await recordAudit(deps, {
         action: "session_revoke",
         outcome: "success",

@@ -6,8 +6,8 @@ import { createTestRegistry } from "@platform/auth/testing";
 import { createTestDatabase } from "@platform/db/testing";
 
 import { createCaller } from "../caller.js";
-import { type Config,loadConfig } from "../config.js";
-import { type ApiDeps,createDeps } from "../deps.js";
+import { type Config, loadConfig } from "../config.js";
+import { type ApiDeps, createDeps } from "../deps.js";
 
 export const testJwtSecret = "test-secret-for-the-api-tests-0123456789";
 
@@ -21,6 +21,8 @@ export interface TestHarness {
   caller(token?: string): ReturnType<typeof createCaller>;
   /** A caller with exactly these request details (headers, IP). */
   callerWith(request: RequestInfo): ReturnType<typeof createCaller>;
+  /** Deps on the same database and registry with these variables too, and sign-in counts of their own. */
+  withConfig(env: Record<string, string>): ApiDeps;
   /** Empties the registry, as a Redis restart without persistence would. */
   forgetRegistry(): Promise<void>;
   createUser(user: {
@@ -36,21 +38,27 @@ export interface TestHarness {
 
 export async function createTestHarness(env: Record<string, string> = {}): Promise<TestHarness> {
   const [database, registry] = await Promise.all([createTestDatabase(), createTestRegistry()]);
-  const config = testConfig(env);
-  const deps = createDeps({
-    config,
-    prisma: database.prisma,
-    registry: registry.registry,
-    signInLimiters: {
-      account: registry.createRateLimiter({ name: "account", ...config.signInLimits.account }),
-      ip: registry.createRateLimiter({ name: "ip", ...config.signInLimits.ip }),
-    },
-  });
+  let configurations = 0;
+  /** Deps on this database and registry with this configuration, and sign-in counts of their own. */
+  const depsFor = (config: Config) => {
+    const counts = `limits${configurations++}`;
+    return createDeps({
+      config,
+      prisma: database.prisma,
+      registry: registry.registry,
+      signInLimiters: {
+        account: registry.createRateLimiter({ name: `${counts}:account`, ...config.signInLimits.account }),
+        ip: registry.createRateLimiter({ name: `${counts}:ip`, ...config.signInLimits.ip }),
+      },
+    });
+  };
+  const deps = depsFor(testConfig(env));
   const caller = (token?: string) => createCaller(deps, token ? { authorization: `Bearer ${token}` } : {});
   return {
     deps,
     caller,
     callerWith: (request) => createCaller(deps, request),
+    withConfig: (overrides) => depsFor(testConfig({ ...env, ...overrides })),
     forgetRegistry: () => registry.forgetAll(),
     async createUser({ email, password, roles = ["user"], name = email.split("@")[0]! }) {
       return deps.prisma.user.create({

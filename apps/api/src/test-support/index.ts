@@ -1,1 +1,1 @@
-export { createTestHarness, testConfig, type TestHarness,testJwtSecret } from "./harness.js";
+export { createTestHarness, testConfig, type TestHarness, testJwtSecret } from "./harness.js";
