@@ -1,11 +1,10 @@
-// The API as a library: the router type for clients, and the factories for tests and embedding.
-export { createCaller } from "./caller.js";
+// What other packages need from the identity API, and nothing else:
+//   - for clients (types only, erased at build: no server code reaches a bundle): the router's
+//     types and the error data every procedure may send;
+//   - for the root seed script (prisma/seed.ts): the configuration and the idempotent admin seed.
+// Tests of other packages use `@platform/api/testing` (test-support/index.ts).
 export { type Config, ConfigError, loadConfig } from "./config.js";
-export { createContext } from "./context.js";
-export { type ApiDeps, createDeps, type CreateDepsOptions } from "./deps.js";
-export { openDeps, type OpenedDeps } from "./open-deps.js";
 export type { AppRouter, RouterInputs, RouterOutputs } from "./router.js";
-export { appRouter } from "./router.js";
 export { seedAdmin } from "./seed-admin.js";
-export { buildServer, type BuildServerOptions } from "./server.js";
 export type { PublicUser } from "./user-select.js";
+export type { ErrorData, ErrorShape, InputIssue, UnauthorizedReason } from "@platform/auth";

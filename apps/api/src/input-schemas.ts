@@ -17,7 +17,9 @@ export const emailSchema = z
   .pipe(z.email("Email must be a valid email address"));
 
 /** Length is checked in characters (any Unicode), before hashing; nothing is truncated. */
-export const passwordSchema = z.string({ error: "Password must be a string" }).superRefine(reportProblem(passwordLengthProblem));
+export const passwordSchema = z
+  .string({ error: "Password must be a string" })
+  .superRefine(reportProblem(passwordLengthProblem));
 
 export const userIdSchema = z
   .string({ error: "User id must be a string" })

@@ -1,25 +1,34 @@
-export { type AuthDeps, authenticate, type Principal, readBearerToken, type SessionSource } from "./authenticate.js";
-export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from "./memory-rate-limiter.js";
-export { createMemorySessionRegistry, type MemorySessionRegistryOptions } from "./memory-session-registry.js";
-export { hashPassword, needsRehash, passwordHashOptions, verifyAgainstDummyHash, verifyPassword } from "./password.js";
-export { passwordLengthProblem, passwordPolicyProblem } from "./password-policy.js";
-export { type ErrorData, type ErrorShape, type InputIssue } from "./error-formatter.js";
-export { type ErrorDetails, errorDetailsOf, platformErrors, type UnauthorizedReason } from "./errors.js";
+// @platform/auth: what an app of the platform (the identity API, a specialist app) needs to
+// authenticate calls and build its procedures. Everything else in this package is internal.
+// Test support (a registry and limiters per test file) is `@platform/auth/testing`.
+
+// Procedures: `initAuth<Deps>()` returns router, publicProcedure, authedProcedure, requireRole, adminProcedure.
+export { type AuthDeps, authenticate, type Principal, type SessionSource } from "./authenticate.js";
 export { type AuthContext, initAuth, type RequestInfo } from "./init-auth.js";
+
+// Errors every app throws, and the error data every client reads.
+export { type ErrorData, type ErrorShape, type InputIssue } from "./error-formatter.js";
+export { errorDetailsOf, platformErrors, type UnauthorizedReason } from "./errors.js";
+
+// Tokens: short-lived access JWTs and rotating refresh tokens.
+export { createRefreshTokenService, type RefreshTokenService } from "./refresh-tokens.js";
+export { createTokenService, type TokenService } from "./tokens.js";
+
+// The session registry every instance and app shares (Redis), or one process's (in-process).
+export { createMemorySessionRegistry } from "./memory-session-registry.js";
+export { createRedisSessionRegistry } from "./redis-session-registry.js";
+export { type SessionRegistry, type UserRoles } from "./session-registry.js";
+
+// Sign-in back-off.
+export { createMemoryRateLimiter } from "./memory-rate-limiter.js";
 export {
   defaultRateLimitPolicy,
   type RateLimitDecision,
   type RateLimiter,
   type RateLimitPolicy,
 } from "./rate-limiter.js";
-export { createRedisRateLimiter, type RedisRateLimiterOptions } from "./redis-rate-limiter.js";
-export { createRedisSessionRegistry, type RedisSessionRegistryOptions } from "./redis-session-registry.js";
-export { createRefreshTokenService, type RefreshTokenService } from "./refresh-tokens.js";
-export {
-  defaultRolesTtlSeconds,
-  type RegisteredSession,
-  type SessionLookup,
-  type SessionRegistry,
-  type UserRoles,
-} from "./session-registry.js";
-export { type AccessTokenClaims, createTokenService, type TokenService, type TokenServiceOptions } from "./tokens.js";
+export { createRedisRateLimiter } from "./redis-rate-limiter.js";
+
+// Passwords: argon2id hashing and the policy for new passwords.
+export { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "./password.js";
+export { passwordLengthProblem, passwordPolicyProblem } from "./password-policy.js";

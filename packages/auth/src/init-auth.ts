@@ -11,7 +11,7 @@
 import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 
-import { authenticate, type AuthDeps } from "./authenticate.js";
+import { type AuthDeps, authenticate } from "./authenticate.js";
 import { formatError } from "./error-formatter.js";
 import { platformErrors } from "./errors.js";
 import { isServiceUnavailable } from "./service-errors.js";

@@ -8,7 +8,7 @@ export const passwordLengthLimits = { min: 8, max: 128 } as const;
 
 /** Why the password's length is out of bounds (any password: sign-in too), or null when it is not. */
 export function passwordLengthProblem(password: string): string | null {
-  const length = [...password].length;
+  const length = Array.from(password).length; // code points: what a person counts as characters, near enough
   if (length < passwordLengthLimits.min) return `Password must be at least ${passwordLengthLimits.min} characters`;
   if (length > passwordLengthLimits.max) return `Password must be at most ${passwordLengthLimits.max} characters`;
   return null;

@@ -5,6 +5,7 @@
 // A lookup is one MGET round trip; a role write is one script that keeps the newer version.
 import type { Redis } from "ioredis";
 
+import { defaultRedisKeyPrefix } from "./redis-keys.js";
 import {
   defaultRolesTtlSeconds,
   type RegisteredSession,
@@ -12,7 +13,6 @@ import {
   type SessionRegistry,
   type UserRoles,
 } from "./session-registry.js";
-import { defaultRedisKeyPrefix } from "./redis-keys.js";
 
 export interface RedisSessionRegistryOptions {
   redis: Redis;

@@ -1,6 +1,6 @@
 // The real client against a listening server over HTTP: what a React or Node app does.
-import { buildServer, seedAdmin } from "@platform/api";
-import { createTestHarness, type TestHarness } from "@platform/api/testing";
+import { seedAdmin } from "@platform/api";
+import { buildServer, createTestHarness, type TestHarness } from "@platform/api/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { createClient, createMemoryTokenStore, type RouterOutputs, TRPCClientError } from "./index.js";

@@ -2,5 +2,5 @@
 // is erased), so no server code reaches a browser or Node bundle.
 export { type ClientOptions, createClient, type IdentityClient } from "./create-client.js";
 export { createMemoryTokenStore, type StoredSession, type TokenStore } from "./token-store.js";
-export type { AppRouter, RouterInputs, RouterOutputs } from "@platform/api";
+export type { AppRouter, ErrorData, RouterInputs, RouterOutputs } from "@platform/api";
 export { TRPCClientError } from "@trpc/client";

@@ -20,7 +20,7 @@ const issuingPaths = new Set(["auth.signIn", "auth.signUp", "auth.refresh"]);
 export interface SessionLinkOptions {
   store: TokenStore;
   /** Exchanges a refresh token for new tokens (a call that does not go through this link). */
-  refresh(refreshToken: string): Promise<StoredSession>;
+  refresh: (refreshToken: string) => Promise<StoredSession>;
   onSessionEnd?: () => void;
 }
 
@@ -29,10 +29,13 @@ function readSession(data: unknown): StoredSession | null {
   return typeof token === "string" && typeof refreshToken === "string" ? { token, refreshToken } : null;
 }
 
+/** `error.data` as the server sends it (the router's error shape): the wire vocabulary, typed. */
 const errorData = (error: unknown) =>
-  error instanceof TRPCClientError ? (error.data as { code?: string; reason?: string } | undefined) : undefined;
-const needsSession = (error: unknown) =>
-  errorData(error)?.code === "UNAUTHORIZED" && errorData(error)?.reason === "session";
+  error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data : undefined;
+const needsSession = (error: unknown) => {
+  const data = errorData(error);
+  return data?.code === "UNAUTHORIZED" && data.reason === "session";
+};
 
 export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions): TRPCLink<AppRouter> {
   /** What a refresh came to: renewed, the session is gone, or it failed for another reason. */

@@ -14,6 +14,8 @@ import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, wri
 import type { Server, Socket } from "node:net";
 import { join } from "node:path";
 
+import type { PGLiteSocketServer as PGLiteSocketServerClass } from "@electric-sql/pglite-socket";
+
 export interface EmbeddedPostgres {
   url: string;
   /** Clients must not open more connections than this. */
@@ -42,7 +44,7 @@ const markerFile = "platform-identity.json";
 const lockFile = "owner.pid";
 const pgdata = "pgdata";
 
-function describeFsError(error: unknown, dataDir: string): EmbeddedPostgresError | unknown {
+function describeFsError(error: unknown, dataDir: string): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EACCES" || code === "EROFS" || code === "EPERM" || code === "ENOTDIR" || code === "ENOENT") {
     return new EmbeddedPostgresError(
@@ -107,7 +109,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-type SocketServer = InstanceType<typeof import("@electric-sql/pglite-socket").PGLiteSocketServer>;
+type SocketServer = PGLiteSocketServerClass;
 
 /**
  * maxConnections MUST stay 1 (more interleave protocol messages and transactions). The stock
