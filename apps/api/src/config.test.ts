@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { defaultRateLimitPolicy } from "@platform/auth";
@@ -216,5 +217,39 @@ describe("configuration", () => {
     expect(loadConfig({ SESSION_STORE: "memory", REDIS_URL: productionServices.REDIS_URL }).registry).toEqual({
       kind: "memory",
     });
+  });
+});
+
+describe("the documented variables", () => {
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const configurationSection =
+    readme.slice(readme.indexOf("\n## Configuration\n")).split(/\n## (?!Configuration)/)[0] ?? "";
+  /** The names in the first column of the README's Configuration table. */
+  const documented = [...configurationSection.matchAll(/^\| (.+?) \|/gm)]
+    .flatMap(([, cell = ""]) => [...cell.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map(([, name = ""]) => name))
+    .sort();
+  const forOtherTools = ["SHADOW_DATABASE_URL", "PRISMA_SCHEMA_ENGINE_BINARY", "POSTGRES_PORT", "REDIS_PORT"];
+
+  it("config.ts reads exactly the README's variables (less those of the Prisma CLI and docker compose)", () => {
+    const read = new Set<string>();
+    loadConfig(
+      new Proxy<NodeJS.ProcessEnv>(
+        {},
+        {
+          get(_, name) {
+            if (typeof name === "string") read.add(name);
+            return undefined;
+          },
+        },
+      ),
+    );
+    expect(documented.length).toBeGreaterThan(20);
+    expect([...read].sort()).toEqual(documented.filter((name) => !forOtherTools.includes(name)));
+  });
+
+  it(".env.example lists every one of them, and nothing else", () => {
+    const example = readFileSync(join(repoRoot, ".env.example"), "utf8");
+    const listed = [...example.matchAll(/^(?:# )?([A-Z][A-Z0-9_]+)=/gm)].map(([, name = ""]) => name);
+    expect(listed.sort()).toEqual(documented);
   });
 });
