@@ -1,6 +1,10 @@
 // Prisma 7 CLI configuration. The CLI normally downloads a native schema engine; our machines (and
 // CI, and offline laptops) cannot, so unless a native binary is configured explicitly we point it at
 // the stand-in in packages/db/schema-engine, which runs Prisma's own wasm engine. See README.md.
+// Prisma 7 no longer reads .env by itself: the import below does (for every Prisma command, and
+// for the seed it runs), with variables already set winning.
+import "./packages/db/src/load-env-file.js";
+
 import { fileURLToPath } from "node:url";
 
 import { defineConfig } from "prisma/config";

@@ -1,5 +1,7 @@
 // `pnpm db:seed`: creates the admin account (ADMIN_EMAIL / ADMIN_PASSWORD) if it does not exist,
 // and prints the credentials. Safe to run any number of times.
+import "@platform/db/load-env-file"; // a developer's .env, as for every entry point (see that module)
+
 import { loadConfig, seedAdmin } from "@platform/api";
 import { createPrismaClient } from "@platform/db";
 

@@ -1,3 +1,7 @@
+// Tests see a developer's .env too (variables already set win): with DATABASE_URL / REDIS_URL in it,
+// they run on those servers, each test file in a database of its own (see README, "Run the tests").
+import "./src/load-env-file.js";
+
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

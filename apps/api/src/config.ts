@@ -1,62 +1,23 @@
 // The only module that reads the environment. Everything is parsed and validated once, at
-// start-up; every problem is reported at once, each naming its variable. No secret has a
-// production default: with NODE_ENV=production a missing, short or development JWT_SECRET stops
-// the process before it listens.
+// start-up, in one pass: each variable on its own, then the rules between them (production
+// refuses the development stand-ins), so one failed start lists every problem. Each problem names
+// its variable, what it must be and what it got; a secret is shown by its length only and a URL
+// without its password. A blank value counts as unset. No secret has a production default: with
+// NODE_ENV=production a missing, short or development JWT_SECRET stops the process before it listens.
 import { resolve } from "node:path";
 
-import type { RateLimitPolicy } from "@platform/auth";
+import { defaultRateLimitPolicy, type RateLimitPolicy } from "@platform/auth";
 import { repoRoot } from "@platform/db";
 import { z } from "zod";
+
+import { redactUrl } from "./redact-url.js";
 
 export const developmentJwtSecret = "development-only-secret-do-not-use-in-production!";
 
 const minimumSecretBytes = 32;
-
-const optionalUrl = (protocols: string[]) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value) => value || undefined)
-    .pipe(
-      z
-        .url({ protocol: new RegExp(`^(${protocols.join("|")})$`), error: `must be a ${protocols[0]}:// URL` })
-        .optional(),
-    );
-
-const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
-  DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
-  REDIS_URL: optionalUrl(["redis", "rediss"]),
-  DATA_DIR: z.string().trim().min(1).optional(),
-  ALLOW_EMBEDDED: z.enum(["0", "1", "true", "false"]).optional(),
-  SESSION_STORE: z.enum(["redis", "memory"]).optional(),
-  JWT_SECRET: z.string().optional(),
-  JWT_ISSUER: z.string().min(1).default("my-platform"),
-  JWT_AUDIENCE: z.string().min(1).default("my-platform"),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
-  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
-  SESSION_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
-  CORS_ORIGIN: z.string().optional(),
-  TRUST_PROXY: z
-    .string()
-    .trim()
-    .regex(
-      /^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/,
-      "must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs",
-    )
-    .optional(),
-  SIGN_IN_ACCOUNT_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
-  SIGN_IN_IP_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(50),
-  SIGN_IN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-  SIGN_IN_MAX_DELAY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  ADMIN_EMAIL: z.email().default("admin@example.com"),
-  ADMIN_PASSWORD: z.string().min(8).max(128).default("correct-horse-battery-staple"),
-});
+/** Many honest users can share one address (an office, a mobile carrier), so an IP gets more than an account. */
+const defaultIpFreeAttempts = 50;
+const minutes = (ms: number) => ms / 60_000;
 
 export interface Config {
   env: "development" | "production" | "test";
@@ -93,77 +54,183 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
-  }
-  const vars = parsed.data;
-  const isProduction = vars.NODE_ENV === "production";
+/** How one variable is checked, and how a refusal reads: "<NAME> must be <expected>, got <shown value>". */
+interface Rule<T> {
+  schema: z.ZodType<T>;
+  expected: string;
+  /** A refused value as the message shows it; quoted as given unless it is (or holds) a secret. */
+  show?: (given: string) => string;
+}
+
+const quoted = (given: string) => `'${given}'`;
+
+const wholeNumber = (min: number, max: number): Rule<number> => ({
+  schema: z.coerce.number().int().min(min).max(max),
+  expected: `a whole number from ${min} to ${max}`,
+});
+const portNumber: Rule<number> = {
+  schema: z.coerce.number().int().min(0).max(65_535), // 0: any free port (the tests use it)
+  expected: "a port number (0–65535)",
+};
+const oneOf = <const T extends string>(values: readonly [T, ...T[]]): Rule<T> => ({
+  schema: z.enum(values),
+  expected: `one of ${values.join(", ")}`,
+});
+const urlOf = (protocols: [string, ...string[]]): Rule<string> => ({
+  schema: z
+    .string()
+    .trim()
+    .pipe(z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`) })),
+  expected: `a ${protocols.map((protocol) => `${protocol}://`).join(" or ")} URL`,
+  show: (given) => quoted(redactUrl(given)),
+});
+const anyText: Rule<string> = { schema: z.string(), expected: "text" };
+const trimmedText: Rule<string> = { schema: z.string().trim(), expected: "text" };
+
+const jwtSecretRule: Rule<string> = {
+  schema: z.string().refine((secret) => Buffer.byteLength(secret) >= minimumSecretBytes),
+  expected: `at least ${minimumSecretBytes} bytes`,
+  show: (secret) => `${Buffer.byteLength(secret)} bytes`,
+};
+const adminPasswordRule: Rule<string> = {
+  schema: z.string().min(8).max(128),
+  expected: "8 to 128 characters",
+  show: (password) => `${password.length} characters`,
+};
+const emailAddress: Rule<string> = { schema: z.email(), expected: "an email address" };
+const trustProxyRule: Rule<string> = {
+  schema: z
+    .string()
+    .trim()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/),
+  expected: "true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs",
+};
+
+/** Checks variables one at a time, collecting a problem for each refusal instead of stopping at the first. */
+function createReader(env: NodeJS.ProcessEnv) {
   const problems: string[] = [];
-
-  const secret = vars.JWT_SECRET ?? (isProduction ? undefined : developmentJwtSecret);
-  if (!secret) problems.push("JWT_SECRET: required in production (at least 32 random bytes)");
-  else if (Buffer.byteLength(secret) < minimumSecretBytes) {
-    problems.push(`JWT_SECRET: must be at least ${minimumSecretBytes} bytes (got ${Buffer.byteLength(secret)})`);
-  } else if (isProduction && secret === developmentJwtSecret) {
-    problems.push("JWT_SECRET: the development default cannot be used in production");
+  const refused = new Set<string>();
+  /** The checked value; undefined when unset (or blank), and when refused (a problem is recorded). */
+  function read<T>(name: string, rule: Rule<T>): T | undefined {
+    const given = env[name];
+    if (given === undefined || given.trim() === "") return undefined;
+    const parsed = rule.schema.safeParse(given);
+    if (parsed.success) return parsed.data;
+    problems.push(`${name} must be ${rule.expected}, got ${(rule.show ?? quoted)(given)}`);
+    refused.add(name);
+    return undefined;
   }
+  /** Whether a variable was refused: rules between variables say nothing more about it. */
+  const isRefused = (...names: string[]) => names.some((name) => refused.has(name));
+  return { read, isRefused, problems };
+}
 
-  const allowEmbedded = vars.ALLOW_EMBEDDED === "1" || vars.ALLOW_EMBEDDED === "true";
-  if (isProduction && !vars.DATABASE_URL && !allowEmbedded) {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const { read, isRefused, problems } = createReader(env);
+  const vars = {
+    nodeEnv: read("NODE_ENV", oneOf(["development", "production", "test"])) ?? "development",
+    host: read("HOST", anyText) ?? "127.0.0.1",
+    port: read("PORT", portNumber) ?? 3001,
+    databaseUrl: read("DATABASE_URL", urlOf(["postgres", "postgresql"])),
+    redisUrl: read("REDIS_URL", urlOf(["redis", "rediss"])),
+    dataDir: read("DATA_DIR", trimmedText) ?? ".data",
+    allowEmbedded: read("ALLOW_EMBEDDED", oneOf(["1", "true", "0", "false"])),
+    sessionStore: read("SESSION_STORE", oneOf(["redis", "memory"])),
+    jwtSecret: read("JWT_SECRET", jwtSecretRule),
+    jwtIssuer: read("JWT_ISSUER", anyText) ?? "my-platform",
+    jwtAudience: read("JWT_AUDIENCE", anyText) ?? "my-platform",
+    accessTokenTtlSeconds: read("ACCESS_TOKEN_TTL_SECONDS", wholeNumber(30, 86_400)) ?? 900,
+    sessionTtlDays: read("SESSION_TTL_DAYS", wholeNumber(1, 365)) ?? 30,
+    refreshReuseGraceSeconds: read("REFRESH_REUSE_GRACE_SECONDS", wholeNumber(0, 60)) ?? 5,
+    sessionSweepIntervalMinutes: read("SESSION_SWEEP_INTERVAL_MINUTES", wholeNumber(0, 1440)) ?? 60,
+    corsOrigin: read("CORS_ORIGIN", trimmedText),
+    trustProxy: read("TRUST_PROXY", trustProxyRule) ?? "false",
+    accountFreeAttempts:
+      read("SIGN_IN_ACCOUNT_FREE_ATTEMPTS", wholeNumber(1, 1000)) ?? defaultRateLimitPolicy.freeAttempts,
+    ipFreeAttempts: read("SIGN_IN_IP_FREE_ATTEMPTS", wholeNumber(1, 100_000)) ?? defaultIpFreeAttempts,
+    limitWindowMinutes:
+      read("SIGN_IN_LIMIT_WINDOW_MINUTES", wholeNumber(1, 1440)) ?? minutes(defaultRateLimitPolicy.windowMs),
+    maxDelayMinutes:
+      read("SIGN_IN_MAX_DELAY_MINUTES", wholeNumber(1, 1440)) ?? minutes(defaultRateLimitPolicy.maxDelayMs),
+    logLevel: read("LOG_LEVEL", oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"])) ?? "info",
+    adminEmail: read("ADMIN_EMAIL", emailAddress) ?? "admin@example.com",
+    adminPassword: read("ADMIN_PASSWORD", adminPasswordRule) ?? "correct-horse-battery-staple",
+  };
+
+  // Rules between variables, in the same pass. When NODE_ENV itself was refused, production's
+  // rules are skipped: its own problem is already listed.
+  const isProduction = vars.nodeEnv === "production";
+  if (isProduction && !isRefused("JWT_SECRET")) {
+    if (vars.jwtSecret === undefined) {
+      problems.push(`JWT_SECRET is required in production (at least ${minimumSecretBytes} random bytes)`);
+    } else if (vars.jwtSecret === developmentJwtSecret) {
+      problems.push("JWT_SECRET is the development default, which production refuses: set one of your own");
+    }
+  }
+  const allowEmbedded = vars.allowEmbedded === "1" || vars.allowEmbedded === "true";
+  if (
+    isProduction &&
+    vars.databaseUrl === undefined &&
+    !allowEmbedded &&
+    !isRefused("DATABASE_URL", "ALLOW_EMBEDDED")
+  ) {
     problems.push(
-      "DATABASE_URL: required in production. The embedded database serves a single process and is meant for development; set ALLOW_EMBEDDED=1 to use it anyway.",
+      "DATABASE_URL is required in production: the embedded database serves a single process and is meant for development; set ALLOW_EMBEDDED=1 to use it anyway",
     );
   }
-  const sessionStore = vars.SESSION_STORE ?? (vars.REDIS_URL ? "redis" : "memory");
-  if (sessionStore === "redis" && !vars.REDIS_URL) problems.push("REDIS_URL: required when SESSION_STORE=redis");
-  if (isProduction && sessionStore === "memory" && vars.SESSION_STORE !== "memory") {
-    problems.push(
-      "REDIS_URL: required in production. Without it sessions live in this process only, so a sign-out or role change on one instance would not reach the others; set SESSION_STORE=memory to accept that for a single instance.",
-    );
+  const sessionStore = vars.sessionStore ?? (vars.redisUrl ? "redis" : "memory");
+  if (!isRefused("REDIS_URL", "SESSION_STORE")) {
+    if (sessionStore === "redis" && vars.redisUrl === undefined) {
+      problems.push("REDIS_URL is required when SESSION_STORE=redis");
+    } else if (isProduction && sessionStore === "memory" && vars.sessionStore !== "memory") {
+      problems.push(
+        "REDIS_URL is required in production: without it sessions live in this process only, so a sign-out or role change on one instance would not reach the others; set SESSION_STORE=memory to accept that for a single instance",
+      );
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const corsOrigin = vars.CORS_ORIGIN?.trim();
-  const trustProxy = vars.TRUST_PROXY ?? "false";
+  const jwtSecret = vars.jwtSecret ?? developmentJwtSecret;
   const limitWindow = {
-    windowMs: vars.SIGN_IN_LIMIT_WINDOW_MINUTES * 60_000,
-    baseDelayMs: 1000,
-    maxDelayMs: vars.SIGN_IN_MAX_DELAY_MINUTES * 60_000,
+    windowMs: vars.limitWindowMinutes * 60_000,
+    baseDelayMs: defaultRateLimitPolicy.baseDelayMs,
+    maxDelayMs: vars.maxDelayMinutes * 60_000,
   };
   return {
-    env: vars.NODE_ENV,
-    host: vars.HOST,
-    port: vars.PORT,
-    database: vars.DATABASE_URL
-      ? { kind: "server", url: vars.DATABASE_URL }
-      : { kind: "embedded", dataDir: resolve(repoRoot, vars.DATA_DIR ?? ".data") },
-    registry: sessionStore === "redis" && vars.REDIS_URL ? { kind: "redis", url: vars.REDIS_URL } : { kind: "memory" },
+    env: vars.nodeEnv,
+    host: vars.host,
+    port: vars.port,
+    database: vars.databaseUrl
+      ? { kind: "server", url: vars.databaseUrl }
+      : { kind: "embedded", dataDir: resolve(repoRoot, vars.dataDir) },
+    registry: sessionStore === "redis" && vars.redisUrl ? { kind: "redis", url: vars.redisUrl } : { kind: "memory" },
     jwt: {
-      secret: secret!,
-      issuer: vars.JWT_ISSUER,
-      audience: vars.JWT_AUDIENCE,
-      isDevelopmentSecret: secret === developmentJwtSecret,
+      secret: jwtSecret,
+      issuer: vars.jwtIssuer,
+      audience: vars.jwtAudience,
+      isDevelopmentSecret: jwtSecret === developmentJwtSecret,
     },
-    accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL_SECONDS,
-    sessionTtlSeconds: vars.SESSION_TTL_DAYS * 24 * 60 * 60,
-    refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
-    sessionSweepIntervalMinutes: vars.SESSION_SWEEP_INTERVAL_MINUTES,
-    corsOrigin: corsOrigin ? corsOrigin.split(",").map((o) => o.trim()) : !isProduction,
-    trustProxy: /^(true|false)$/.test(trustProxy)
-      ? trustProxy === "true"
-      : /^\d+$/.test(trustProxy)
-        ? Number(trustProxy)
-        : trustProxy
-            .split(",")
-            .map((address) => address.trim())
-            .filter(Boolean),
+    accessTokenTtlSeconds: vars.accessTokenTtlSeconds,
+    sessionTtlSeconds: vars.sessionTtlDays * 24 * 60 * 60,
+    refreshReuseGraceSeconds: vars.refreshReuseGraceSeconds,
+    sessionSweepIntervalMinutes: vars.sessionSweepIntervalMinutes,
+    corsOrigin: vars.corsOrigin ? vars.corsOrigin.split(",").map((origin) => origin.trim()) : !isProduction,
+    trustProxy: parseTrustProxy(vars.trustProxy),
     signInLimits: {
-      account: { freeAttempts: vars.SIGN_IN_ACCOUNT_FREE_ATTEMPTS, ...limitWindow },
-      ip: { freeAttempts: vars.SIGN_IN_IP_FREE_ATTEMPTS, ...limitWindow },
+      account: { freeAttempts: vars.accountFreeAttempts, ...limitWindow },
+      ip: { freeAttempts: vars.ipFreeAttempts, ...limitWindow },
     },
-    logLevel: vars.LOG_LEVEL,
-    admin: { email: vars.ADMIN_EMAIL.trim().toLowerCase(), password: vars.ADMIN_PASSWORD },
+    logLevel: vars.logLevel,
+    admin: { email: vars.adminEmail.trim().toLowerCase(), password: vars.adminPassword },
   };
+}
+
+/** "true" / "false", a number of hops, or a list of proxy addresses (already checked by its rule). */
+function parseTrustProxy(value: string): Config["trustProxy"] {
+  if (value === "true" || value === "false") return value === "true";
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(",")
+    .map((address) => address.trim())
+    .filter(Boolean);
 }

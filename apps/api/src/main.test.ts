@@ -43,8 +43,8 @@ describe("start-up refusals", () => {
   it("in production, refuses the embedded database and the in-process registry, saying why", async () => {
     const { code, output } = await runMain({ NODE_ENV: "production", JWT_SECRET: "p".repeat(40) });
     expect(code).not.toBe(0);
-    expect(output).toMatch(/DATABASE_URL: required in production.*ALLOW_EMBEDDED=1/);
-    expect(output).toMatch(/REDIS_URL: required in production.*SESSION_STORE=memory/);
+    expect(output).toMatch(/DATABASE_URL is required in production.*ALLOW_EMBEDDED=1/);
+    expect(output).toMatch(/REDIS_URL is required in production.*SESSION_STORE=memory/);
   });
 
   it("a port already in use is a clear message, not a stack trace", async () => {
