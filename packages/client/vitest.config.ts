@@ -1,3 +1,6 @@
+// Tests see a developer's .env too (variables already set win), as in apps/api (see README, "Run the tests").
+import "../db/src/load-env-file.js";
+
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

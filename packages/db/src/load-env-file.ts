@@ -1,8 +1,8 @@
 // Importing this module loads a developer's settings from `.env` at the repository root (copy
 // `.env.example` to start one). Every entry point a developer runs imports it, so they all see the
 // same settings: `pnpm dev`, `pnpm start` and `pnpm bench` (`--import @platform/db/load-env-file`),
-// the Prisma CLI (prisma.config.ts), `pnpm db:seed` and the tests of apps/api and packages/db
-// (their vitest.config.ts; packages/auth and packages/client do not import it yet).
+// the Prisma CLI (prisma.config.ts), `pnpm db:seed` and the tests
+// (every package's vitest.config.ts).
 //
 // Model: a variable already set in the environment wins over the file, so `PORT=3002 pnpm dev`
 // and CI's variables mean what they say; a missing `.env` is normal and prints nothing. It lives in
