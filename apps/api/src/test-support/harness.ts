@@ -1,8 +1,12 @@
 // A complete API on a database and a registry of its own: what each test file starts with.
 // Real services when DATABASE_URL / REDIS_URL are set; embedded Postgres and the in-process
 // registry otherwise (the same code paths, see @platform/db/testing and @platform/auth/testing).
+// Time is the harness's clock (`h.clock`), which every part of the API reads through `deps.now`;
+// Postgres's own `now()` (column defaults such as created_at) and Redis TTLs stay on real time.
+import { randomUUID } from "node:crypto";
+
 import { hashPassword, type RequestInfo } from "@platform/auth";
-import { createTestRegistry } from "@platform/auth/testing";
+import { createTestClock, createTestRegistry, type TestClock } from "@platform/auth/testing";
 import { createTestDatabase } from "@platform/db/testing";
 
 import { createCaller } from "../caller.js";
@@ -15,29 +19,56 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: "test", JWT_SECRET: testJwtSecret, ...env });
 }
 
+/** An email no other test uses: `<label>-<uuid>@example.com`. */
+export function uniqueEmail(label = "user"): string {
+  return `${label}-${randomUUID()}@example.com`;
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+}
+
+export interface NewTestUser {
+  /** Default: a unique email. */
+  email?: string;
+  /** Default: one that passes the password policy. */
+  password?: string;
+  /** Default: ["user"]. */
+  roles?: string[];
+  /** Default: the email's local part. */
+  name?: string;
+}
+
 export interface TestHarness {
   deps: ApiDeps;
+  /**
+   * The API's clock: real time until a test advances it (access tokens, sessions, refresh grace,
+   * the in-process registry and rate limiters follow it). A file whose tests advance it resets it
+   * after each test: `afterEach(() => h.clock.reset())`.
+   */
+  clock: TestClock;
   /** A caller with no token, or with `Authorization: Bearer <token>`. */
   caller(token?: string): ReturnType<typeof createCaller>;
   /** A caller with exactly these request details (headers, IP). */
   callerWith(request: RequestInfo): ReturnType<typeof createCaller>;
-  /** Deps on the same database and registry with these variables too, and sign-in counts of their own. */
+  /** Deps on the same database, registry and clock with these variables too, and sign-in counts of their own. */
   withConfig(env: Record<string, string>): ApiDeps;
   /** Empties the registry, as a Redis restart without persistence would. */
   forgetRegistry(): Promise<void>;
-  createUser(user: {
-    email: string;
-    password: string;
-    roles?: string[];
-    name?: string;
-  }): Promise<{ id: string; email: string }>;
+  /** A user in the database (not signed in). */
+  createUser(user?: NewTestUser): Promise<TestUser>;
+  /** A new user, signed in once: `token` is the access token of that session. */
+  createSignedInUser(user?: NewTestUser): Promise<TestUser & { token: string }>;
   /** Signs in and returns the access token. */
   signIn(email: string, password: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function createTestHarness(env: Record<string, string> = {}): Promise<TestHarness> {
-  const [database, registry] = await Promise.all([createTestDatabase(), createTestRegistry()]);
+  const clock = createTestClock();
+  const [database, registry] = await Promise.all([createTestDatabase(), createTestRegistry({ now: clock.now })]);
   let configurations = 0;
   /** Deps on this database and registry with this configuration, and sign-in counts of their own. */
   const depsFor = (config: Config) => {
@@ -50,25 +81,37 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
         account: registry.createRateLimiter({ name: `${counts}:account`, ...config.signInLimits.account }),
         ip: registry.createRateLimiter({ name: `${counts}:ip`, ...config.signInLimits.ip }),
       },
+      now: clock.now,
     });
   };
   const deps = depsFor(testConfig(env));
   const caller = (token?: string) => createCaller(deps, token ? { authorization: `Bearer ${token}` } : {});
+  const signIn = async (email: string, password: string) => (await caller().auth.signIn({ email, password })).token;
+  const createUser = async ({
+    email = uniqueEmail(),
+    password = "a test passphrase",
+    roles = ["user"],
+    name = email.split("@")[0] ?? email,
+  }: NewTestUser = {}): Promise<TestUser> => {
+    const user = await deps.prisma.user.create({
+      data: { email, name, roles, passwordHash: await hashPassword(password) },
+      select: { id: true, email: true },
+    });
+    return { ...user, password };
+  };
   return {
     deps,
+    clock,
     caller,
     callerWith: (request) => createCaller(deps, request),
     withConfig: (overrides) => depsFor(testConfig({ ...env, ...overrides })),
     forgetRegistry: () => registry.forgetAll(),
-    async createUser({ email, password, roles = ["user"], name = email.split("@")[0]! }) {
-      return deps.prisma.user.create({
-        data: { email, name, roles, passwordHash: await hashPassword(password) },
-        select: { id: true, email: true },
-      });
+    createUser,
+    async createSignedInUser(user) {
+      const created = await createUser(user);
+      return { ...created, token: await signIn(created.email, created.password) };
     },
-    async signIn(email, password) {
-      return (await caller().auth.signIn({ email, password })).token;
-    },
+    signIn,
     async close() {
       await Promise.all([database.drop(), registry.cleanup()]);
     },

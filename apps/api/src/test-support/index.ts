@@ -1,1 +1,9 @@
-export { createTestHarness, testConfig, type TestHarness, testJwtSecret } from "./harness.js";
+export {
+  createTestHarness,
+  type NewTestUser,
+  testConfig,
+  type TestHarness,
+  testJwtSecret,
+  type TestUser,
+  uniqueEmail,
+} from "./harness.js";
