@@ -59,10 +59,12 @@ export interface TestHarness {
   forgetRegistry(): Promise<void>;
   /** A user in the database (not signed in). */
   createUser(user?: NewTestUser): Promise<TestUser>;
-  /** A new user, signed in once: `token` is the access token of that session. */
-  createSignedInUser(user?: NewTestUser): Promise<TestUser & { token: string }>;
+  /** A new user, signed in once: the tokens of that session. */
+  createSignedInUser(user?: NewTestUser): Promise<TestUser & { token: string; refreshToken: string }>;
   /** Signs in and returns the access token. */
   signIn(email: string, password: string): Promise<string>;
+  /** The session a refresh token belongs to (it throws for a token that is not authentic). */
+  sessionIdOf(refreshToken: string): string;
   close(): Promise<void>;
 }
 
@@ -109,9 +111,15 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
     createUser,
     async createSignedInUser(user) {
       const created = await createUser(user);
-      return { ...created, token: await signIn(created.email, created.password) };
+      const { token, refreshToken } = await caller().auth.signIn({ email: created.email, password: created.password });
+      return { ...created, token, refreshToken };
     },
     signIn,
+    sessionIdOf(refreshToken) {
+      const presented = deps.refreshTokens.read(refreshToken);
+      if (!presented) throw new Error(`not an authentic refresh token: ${refreshToken}`);
+      return presented.sessionId;
+    },
     async close() {
       await Promise.all([database.drop(), registry.cleanup()]);
     },

@@ -7,3 +7,4 @@ export {
   type TestUser,
   uniqueEmail,
 } from "./harness.js";
+export { anyDate, anyString, stringMatching } from "./matchers.js";

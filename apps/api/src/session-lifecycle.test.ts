@@ -1,0 +1,47 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import { startSession } from "./session-lifecycle.js";
+import { createTestHarness, type TestHarness } from "./test-support/harness.js";
+import { anyString } from "./test-support/matchers.js";
+
+let h: TestHarness;
+beforeAll(async () => {
+  h = await createTestHarness();
+});
+afterAll(() => h.close());
+afterEach(() => {
+  h.clock.reset();
+});
+
+/** What a sign-in has read of a user once it has verified their password. */
+const readForSignIn = (id: string) =>
+  h.deps.prisma.user.findUniqueOrThrow({
+    where: { id },
+    select: { passwordHash: true, roles: true, rolesVersion: true },
+  });
+
+describe("startSession", () => {
+  it("with whilePasswordHashIs the current hash, opens a live session", async () => {
+    const user = await h.createUser();
+    const { passwordHash, roles, rolesVersion } = await readForSignIn(user.id);
+    const started = await startSession(
+      h.deps,
+      { id: user.id, roles, rolesVersion },
+      {},
+      { whilePasswordHashIs: passwordHash },
+    );
+    expect(started).toMatchObject({ sessionId: anyString(), token: anyString() });
+    await expect(h.caller(started?.token).auth.me()).resolves.toMatchObject({ id: user.id });
+  });
+
+  it("a sign-in that verified the old password cannot open a session once the password has changed", async () => {
+    const nia = await h.createSignedInUser({ password: "old passphrase" });
+    const { passwordHash: verifiedHash, roles, rolesVersion } = await readForSignIn(nia.id);
+    await h.caller(nia.token).auth.changePassword({ currentPassword: "old passphrase", newPassword: "new passphrase" });
+    // the sign-in's verification happened before the change; its session would be opened after it
+    expect(
+      await startSession(h.deps, { id: nia.id, roles, rolesVersion }, {}, { whilePasswordHashIs: verifiedHash }),
+    ).toBeNull();
+    expect(await h.deps.prisma.session.count({ where: { userId: nia.id, isRevoked: false } })).toBe(1);
+  });
+});
