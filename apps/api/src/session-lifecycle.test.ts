@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { startSession } from "./session-lifecycle.js";
+import { startSession, sweepExpiredSessions } from "./session-lifecycle.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
 import { anyString } from "./test-support/matchers.js";
 
@@ -12,6 +12,8 @@ afterAll(() => h.close());
 afterEach(() => {
   h.clock.reset();
 });
+
+const days = (n: number) => n * 86_400_000;
 
 /** What a sign-in has read of a user once it has verified their password. */
 const readForSignIn = (id: string) =>
@@ -43,5 +45,30 @@ describe("startSession", () => {
       await startSession(h.deps, { id: nia.id, roles, rolesVersion }, {}, { whilePasswordHashIs: verifiedHash }),
     ).toBeNull();
     expect(await h.deps.prisma.session.count({ where: { userId: nia.id, isRevoked: false } })).toBe(1);
+  });
+});
+
+describe("sweepExpiredSessions", () => {
+  it("expired sessions are refused on access and deleted by the sweep a day after expiry (test clock)", async () => {
+    const { refreshToken } = await h.createSignedInUser();
+    const sessionId = h.sessionIdOf(refreshToken);
+    h.clock.advance(days(30) + 1000);
+    await expect(h.caller().auth.refresh({ refreshToken })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await sweepExpiredSessions(h.deps)).toBe(0);
+    h.clock.advance(days(1));
+    expect(await sweepExpiredSessions(h.deps)).toBeGreaterThanOrEqual(1);
+    expect(await h.deps.prisma.session.findUnique({ where: { id: sessionId } })).toBeNull();
+  });
+
+  it("deletes revoked sessions too, once they would have expired a day ago", async () => {
+    const { token, refreshToken } = await h.createSignedInUser();
+    const sessionId = h.sessionIdOf(refreshToken);
+    await h.caller(token).auth.signOut();
+    h.clock.advance(days(29));
+    await sweepExpiredSessions(h.deps);
+    expect(await h.deps.prisma.session.findUnique({ where: { id: sessionId } })).toMatchObject({ isRevoked: true });
+    h.clock.advance(days(2) + 1000);
+    await sweepExpiredSessions(h.deps);
+    expect(await h.deps.prisma.session.findUnique({ where: { id: sessionId } })).toBeNull();
   });
 });
