@@ -7,4 +7,4 @@ export {
   type TestUser,
   uniqueEmail,
 } from "./harness.js";
-export { anyDate, anyString, stringMatching } from "./matchers.js";
+export { anyDate, anyNumber, anyString, stringMatching } from "./matchers.js";

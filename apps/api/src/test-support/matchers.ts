@@ -5,6 +5,9 @@ import { expect } from "vitest";
 /** Any Date: `toEqual({ createdAt: anyDate() })`. */
 export const anyDate = (): Date => expect.any(Date) as Date;
 
+/** Any number: `toMatchObject({ retryAfterSeconds: anyNumber() })`. */
+export const anyNumber = (): number => expect.any(Number) as number;
+
 /** Any string: `toMatchObject({ token: anyString() })`. */
 export const anyString = (): string => expect.any(String) as string;
 
