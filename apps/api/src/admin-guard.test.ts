@@ -1,15 +1,8 @@
 // withAdminGuard on a database of each test's own: "the only admin" depends on every user in it.
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { withAdminGuard } from "./admin-guard.js";
-import { createTestHarness } from "./test-support/harness.js";
-
-/** A database of the test's own, closed when the test ends. */
-async function newDatabase() {
-  const h = await createTestHarness();
-  onTestFinished(() => h.close());
-  return h;
-}
+import { createTestHarnessForThisTest } from "./test-support/hooks.js";
 
 const admin = ["admin", "user"];
 /** A change that records that it ran and returns the roles it was given. */
@@ -24,14 +17,14 @@ const recordingChange = () => {
 
 describe("withAdminGuard", () => {
   it("is no_such_user for an unknown id, and runs nothing", async () => {
-    const h = await newDatabase();
+    const h = await createTestHarnessForThisTest();
     const { runs, change } = recordingChange();
     expect(await withAdminGuard(h.deps, "no-such-user", false, change)).toEqual({ status: "no_such_user" });
     expect(runs).toEqual([]);
   });
 
   it("is last_admin when the change would take the role from the only admin, and runs nothing", async () => {
-    const h = await newDatabase();
+    const h = await createTestHarnessForThisTest();
     const only = await h.createUser({ roles: admin });
     await h.createUser(); // a plain user does not count
     const { runs, change } = recordingChange();
@@ -40,7 +33,7 @@ describe("withAdminGuard", () => {
   });
 
   it("runs the change with the target's roles and returns its value: done", async () => {
-    const h = await newDatabase();
+    const h = await createTestHarnessForThisTest();
     const only = await h.createUser({ roles: admin });
     const other = await h.createUser({ roles: admin });
     const user = await h.createUser();
@@ -56,7 +49,7 @@ describe("withAdminGuard", () => {
   });
 
   it("lets one of two admins taking the role from each other at the same moment through, never both", async () => {
-    const h = await newDatabase();
+    const h = await createTestHarnessForThisTest();
     const [first, second] = [await h.createUser({ roles: admin }), await h.createUser({ roles: admin })];
     const demote = (id: string) =>
       withAdminGuard(h.deps, id, false, (tx) => tx.user.update({ where: { id }, data: { roles: ["user"] } }));

@@ -1,15 +1,12 @@
 import { verifyPassword } from "@platform/auth";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { seedAdmin } from "./seed-admin.js";
-import { createTestHarness, type TestHarness, uniqueEmail } from "./test-support/harness.js";
+import { uniqueEmail } from "./test-support/harness.js";
+import { useTestHarness } from "./test-support/hooks.js";
 import { anyString } from "./test-support/matchers.js";
 
-let h: TestHarness;
-beforeAll(async () => {
-  h = await createTestHarness();
-});
-afterAll(() => h.close());
+const h = useTestHarness();
 
 describe("seedAdmin", () => {
   it("the seed's scenario: admin signs in and lists users; no token is UNAUTHORIZED; a plain user is FORBIDDEN; signed out is UNAUTHORIZED", async () => {

@@ -1,17 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { startSession, sweepExpiredSessions } from "./session-lifecycle.js";
-import { createTestHarness, type TestHarness } from "./test-support/harness.js";
+import { useTestHarness } from "./test-support/hooks.js";
 import { anyString } from "./test-support/matchers.js";
 
-let h: TestHarness;
-beforeAll(async () => {
-  h = await createTestHarness();
-});
-afterAll(() => h.close());
-afterEach(() => {
-  h.clock.reset();
-});
+const h = useTestHarness();
 
 const days = (n: number) => n * 86_400_000;
 

@@ -2,17 +2,14 @@
 // per account and per IP, exponential back-off, TOO_MANY_REQUESTS with a wait. Every test signs in
 // with accounts and from addresses no other test uses, so no test spends another's budget.
 import { codeOf } from "@platform/auth/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { buildServer } from "./server.js";
-import { createTestHarness, type TestHarness, uniqueEmail } from "./test-support/harness.js";
+import { uniqueEmail } from "./test-support/harness.js";
+import { useTestHarness } from "./test-support/hooks.js";
 import { anyNumber, stringMatching } from "./test-support/matchers.js";
 
-let h: TestHarness;
-beforeAll(async () => {
-  h = await createTestHarness({ SIGN_IN_ACCOUNT_FREE_ATTEMPTS: "3", SIGN_IN_IP_FREE_ATTEMPTS: "10" });
-});
-afterAll(() => h.close());
+const h = useTestHarness({ SIGN_IN_ACCOUNT_FREE_ATTEMPTS: "3", SIGN_IN_IP_FREE_ATTEMPTS: "10" });
 
 const attempt = (email: string, password: string, ip = "203.0.113.1") =>
   h.callerWith({ ip }).auth.signIn({ email, password });

@@ -4,9 +4,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { buildServer } from "@platform/api";
-import { createTestHarness, type TestHarness } from "@platform/api/testing";
+import { useTestHarness } from "@platform/api/testing";
 import { codeOf } from "@platform/auth/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   createClient,
@@ -17,23 +17,16 @@ import {
   TRPCClientError,
 } from "./index.js";
 
-let h: TestHarness;
+const h = useTestHarness();
 let server: Awaited<ReturnType<typeof buildServer>>;
 let url: string;
 
 beforeAll(async () => {
-  h = await createTestHarness();
   server = await buildServer(h.deps);
   const address = await server.listen({ host: "127.0.0.1", port: 0 });
   url = `${address}/trpc`;
 });
-afterAll(async () => {
-  await server.close();
-  await h.close();
-});
-afterEach(() => {
-  h.clock.reset();
-});
+afterAll(() => server.close());
 
 const sixteenMinutes = 16 * 60 * 1000;
 const credentials = ({ email, password }: { email: string; password: string }) => ({ email, password });

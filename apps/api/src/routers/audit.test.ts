@@ -1,15 +1,11 @@
 import { randomUUID } from "node:crypto";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { AuditAction } from "../audit-log.js";
-import { createTestHarness, type TestHarness } from "../test-support/harness.js";
+import { useTestHarness } from "../test-support/hooks.js";
 
-let h: TestHarness;
-beforeAll(async () => {
-  h = await createTestHarness();
-});
-afterAll(() => h.close());
+const h = useTestHarness();
 
 const adminToken = async () => (await h.createSignedInUser({ roles: ["admin", "user"] })).token;
 /** An id no other test's events carry (audit events have no foreign keys). */

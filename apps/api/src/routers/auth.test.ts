@@ -1,17 +1,11 @@
 import { codeOf, forgeAccessToken, type ForgedAccessToken, hashWithWeakParameters } from "@platform/auth/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { createTestHarness, type TestHarness, type TestUser, uniqueEmail } from "../test-support/harness.js";
+import { type TestUser, uniqueEmail } from "../test-support/harness.js";
+import { useTestHarness } from "../test-support/hooks.js";
 import { anyDate, anyString, stringMatching } from "../test-support/matchers.js";
 
-let h: TestHarness;
-beforeAll(async () => {
-  h = await createTestHarness();
-});
-afterAll(() => h.close());
-afterEach(() => {
-  h.clock.reset();
-});
+const h = useTestHarness();
 
 const minutes = (n: number) => n * 60_000;
 const days = (n: number) => n * 86_400_000;

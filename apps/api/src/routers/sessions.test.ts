@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { createTestHarness, type TestHarness, type TestUser } from "../test-support/harness.js";
+import { type TestUser } from "../test-support/harness.js";
+import { useTestHarness } from "../test-support/hooks.js";
 import { anyDate } from "../test-support/matchers.js";
 
-let h: TestHarness;
-beforeAll(async () => {
-  h = await createTestHarness();
-});
-afterAll(() => h.close());
+const h = useTestHarness();
 
 const signInFrom = (user: TestUser, ip: string, userAgent: string) =>
   h.callerWith({ ip, userAgent }).auth.signIn({ email: user.email, password: user.password });

@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { startSession } from "../session-lifecycle.js";
-import { createTestHarness, type TestHarness } from "../test-support/harness.js";
+import { createTestHarnessForThisTest, useTestHarness } from "../test-support/hooks.js";
 import { anyDate, stringMatching } from "../test-support/matchers.js";
 
-let h: TestHarness;
-beforeAll(async () => {
-  h = await createTestHarness();
-});
-afterAll(() => h.close());
+const h = useTestHarness();
 
 const admin = ["admin", "user"];
 /** A new admin, signed in. Other tests' admins may exist: see soloAdmin for a database with one. */
 const createAdmin = () => h.createSignedInUser({ roles: admin });
 
-/** A database of its own with exactly one admin, signed in; closed when the test ends. */
+/** A database of its own with exactly one admin, signed in. */
 async function soloAdmin() {
-  const solo = await createTestHarness();
-  onTestFinished(() => solo.close());
+  const solo = await createTestHarnessForThisTest();
   const only = await solo.createSignedInUser({ roles: admin });
   return { h: solo, id: only.id, token: only.token };
 }

@@ -45,27 +45,27 @@ export interface TestHarness {
   deps: ApiDeps;
   /**
    * The API's clock: real time until a test advances it (access tokens, sessions, refresh grace,
-   * the in-process registry and rate limiters follow it). A file whose tests advance it resets it
-   * after each test: `afterEach(() => h.clock.reset())`.
+   * the in-process registry and rate limiters follow it). useTestHarness resets it after each
+   * test; a file that creates its harness itself does so with `afterEach(() => h.clock.reset())`.
    */
   clock: TestClock;
   /** A caller with no token, or with `Authorization: Bearer <token>`. */
-  caller(token?: string): ReturnType<typeof createCaller>;
+  caller: (token?: string) => ReturnType<typeof createCaller>;
   /** A caller with exactly these request details (headers, IP). */
-  callerWith(request: RequestInfo): ReturnType<typeof createCaller>;
+  callerWith: (request: RequestInfo) => ReturnType<typeof createCaller>;
   /** Deps on the same database, registry and clock with these variables too, and sign-in counts of their own. */
-  withConfig(env: Record<string, string>): ApiDeps;
+  withConfig: (env: Record<string, string>) => ApiDeps;
   /** Empties the registry, as a Redis restart without persistence would. */
-  forgetRegistry(): Promise<void>;
+  forgetRegistry: () => Promise<void>;
   /** A user in the database (not signed in). */
-  createUser(user?: NewTestUser): Promise<TestUser>;
+  createUser: (user?: NewTestUser) => Promise<TestUser>;
   /** A new user, signed in once: the tokens of that session. */
-  createSignedInUser(user?: NewTestUser): Promise<TestUser & { token: string; refreshToken: string }>;
+  createSignedInUser: (user?: NewTestUser) => Promise<TestUser & { token: string; refreshToken: string }>;
   /** Signs in and returns the access token. */
-  signIn(email: string, password: string): Promise<string>;
+  signIn: (email: string, password: string) => Promise<string>;
   /** The session a refresh token belongs to (it throws for a token that is not authentic). */
-  sessionIdOf(refreshToken: string): string;
-  close(): Promise<void>;
+  sessionIdOf: (refreshToken: string) => string;
+  close: () => Promise<void>;
 }
 
 export async function createTestHarness(env: Record<string, string> = {}): Promise<TestHarness> {

@@ -7,4 +7,5 @@ export {
   type TestUser,
   uniqueEmail,
 } from "./harness.js";
+export { createTestHarnessForThisTest, useTestHarness } from "./hooks.js";
 export { anyDate, anyNumber, anyString, stringMatching } from "./matchers.js";
