@@ -1,7 +1,7 @@
 import { codeOf, forgeAccessToken, type ForgedAccessToken, hashWithWeakParameters } from "@platform/auth/testing";
 import { describe, expect, it } from "vitest";
 
-import { type TestUser, uniqueEmail } from "../test-support/harness.js";
+import { credentialsOf, uniqueEmail } from "../test-support/harness.js";
 import { useTestHarness } from "../test-support/hooks.js";
 import { anyDate, anyString, stringMatching } from "../test-support/matchers.js";
 
@@ -14,11 +14,10 @@ const countRows = async () => ({
   users: await h.deps.prisma.user.count(),
   sessions: await h.deps.prisma.session.count(),
 });
-const credentials = ({ email, password }: TestUser) => ({ email, password });
 /** A new user's first session: its tokens, and the user as the test created it. */
 const newSession = async () => {
   const user = await h.createUser();
-  const { token, refreshToken } = await h.caller().auth.signIn(credentials(user));
+  const { token, refreshToken } = await h.caller().auth.signIn(credentialsOf(user));
   return { user, token, refreshToken };
 };
 const refresh = (refreshToken: string) => h.caller().auth.refresh({ refreshToken });
@@ -110,7 +109,7 @@ describe("auth.signUp", () => {
 describe("auth.signIn", () => {
   it("returns a token and the user, without the password hash", async () => {
     const alice = await h.createUser({ name: "Alice" });
-    const result = await h.caller().auth.signIn(credentials(alice));
+    const result = await h.caller().auth.signIn(credentialsOf(alice));
     expect(result.user).toEqual({
       id: alice.id,
       email: alice.email,
@@ -145,7 +144,7 @@ describe("auth.signIn", () => {
 
   it("records successful and failed sign-ins in the audit trail, with IP and user agent", async () => {
     const alice = await h.createUser();
-    await h.callerWith({ ip: "192.0.2.10", userAgent: "audit-test" }).auth.signIn(credentials(alice));
+    await h.callerWith({ ip: "192.0.2.10", userAgent: "audit-test" }).auth.signIn(credentialsOf(alice));
     await h
       .callerWith({ ip: "192.0.2.11" })
       .auth.signIn({ email: alice.email, password: "not-alices-password" })
@@ -406,8 +405,8 @@ describe("auth.me", () => {
 describe("auth.changePassword", () => {
   it("verifies the current password, keeps the current session and ends every other", async () => {
     const kim = await h.createUser({ password: "old passphrase" });
-    const other = await h.caller().auth.signIn(credentials(kim));
-    const current = await h.caller().auth.signIn(credentials(kim));
+    const other = await h.caller().auth.signIn(credentialsOf(kim));
+    const current = await h.caller().auth.signIn(credentialsOf(kim));
 
     await expect(
       h.caller(current.token).auth.changePassword({ currentPassword: "old passphrase", newPassword: "new passphrase" }),

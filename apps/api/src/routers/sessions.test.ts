@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { type TestUser } from "../test-support/harness.js";
+import { credentialsOf, type TestUser } from "../test-support/harness.js";
 import { useTestHarness } from "../test-support/hooks.js";
 import { anyDate } from "../test-support/matchers.js";
 
 const h = useTestHarness();
 
 const signInFrom = (user: TestUser, ip: string, userAgent: string) =>
-  h.callerWith({ ip, userAgent }).auth.signIn({ email: user.email, password: user.password });
+  h.callerWith({ ip, userAgent }).auth.signIn(credentialsOf(user));
 
 describe("auth.sessions.list", () => {
   it("lists the caller's live sessions with device details, marking the current one", async () => {
@@ -37,7 +37,7 @@ describe("auth.sessions.list", () => {
 describe("auth.sessions.revoke", () => {
   it("revokes one of the caller's own sessions at once", async () => {
     const alice = await h.createSignedInUser();
-    const lost = await h.caller().auth.signIn({ email: alice.email, password: alice.password });
+    const lost = await h.caller().auth.signIn(credentialsOf(alice));
     await expect(h.caller(alice.token).auth.sessions.revoke({ id: h.sessionIdOf(lost.refreshToken) })).resolves.toEqual(
       { success: true },
     );
@@ -75,7 +75,7 @@ describe("auth.sessions.revoke", () => {
 describe("auth.sessions.revokeOthers", () => {
   it("ends every session but the caller's", async () => {
     const alice = await h.createSignedInUser();
-    const signIn = () => h.caller().auth.signIn({ email: alice.email, password: alice.password });
+    const signIn = () => h.caller().auth.signIn(credentialsOf(alice));
     const others = [alice, await signIn()];
     const current = await signIn();
     await expect(h.caller(current.token).auth.sessions.revokeOthers()).resolves.toEqual({ revokedSessions: 2 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { startSession } from "../session-lifecycle.js";
+import { credentialsOf } from "../test-support/harness.js";
 import { createTestHarnessForThisTest, useTestHarness } from "../test-support/hooks.js";
 import { anyDate, stringMatching } from "../test-support/matchers.js";
 
@@ -174,7 +175,7 @@ describe("roles are read on every call, not from the token", () => {
 describe("users.revokeSessions", () => {
   it("ends every session of the user at once", async () => {
     const [root, user] = [await createAdmin(), await h.createSignedInUser()];
-    const other = await h.caller().auth.signIn({ email: user.email, password: user.password });
+    const other = await h.caller().auth.signIn(credentialsOf(user));
     expect(await h.caller(root.token).users.revokeSessions({ id: user.id })).toEqual({ revokedSessions: 2 });
     await expect(h.caller(user.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(h.caller().auth.refresh({ refreshToken: other.refreshToken })).rejects.toMatchObject({

@@ -30,6 +30,11 @@ export interface TestUser {
   password: string;
 }
 
+/** What signs a test user in: `auth.signIn(credentialsOf(user))`. */
+export function credentialsOf({ email, password }: { email: string; password: string }) {
+  return { email, password };
+}
+
 export interface NewTestUser {
   /** Default: a unique email. */
   email?: string;
@@ -111,7 +116,7 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
     createUser,
     async createSignedInUser(user) {
       const created = await createUser(user);
-      const { token, refreshToken } = await caller().auth.signIn({ email: created.email, password: created.password });
+      const { token, refreshToken } = await caller().auth.signIn(credentialsOf(created));
       return { ...created, token, refreshToken };
     },
     signIn,

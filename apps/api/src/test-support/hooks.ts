@@ -2,6 +2,7 @@
 // forgets to put the clock back: what one test does to the clock never reaches the next.
 import { afterAll, afterEach, beforeAll, onTestFinished } from "vitest";
 
+import { buildServer } from "../server.js";
 import { createTestHarness, type TestHarness } from "./harness.js";
 
 /**
@@ -31,4 +32,30 @@ export async function createTestHarnessForThisTest(env: Record<string, string> =
   const harness = await createTestHarness(env);
   onTestFinished(() => harness.close());
   return harness;
+}
+
+export interface TestServer {
+  /** The harness the server runs on (its deps, clock and users). */
+  h: TestHarness;
+  /** The tRPC endpoint, `http://127.0.0.1:<port>/trpc`, once beforeAll has run. */
+  readonly url: string;
+}
+
+/** The file's harness (useTestHarness) served over real HTTP on a free port: what a client talks to. */
+export function useTestServer(env: Record<string, string> = {}): TestServer {
+  const h = useTestHarness(env);
+  let server: Awaited<ReturnType<typeof buildServer>> | undefined;
+  let url: string | undefined;
+  beforeAll(async () => {
+    server = await buildServer(h.deps);
+    url = `${await server.listen({ host: "127.0.0.1", port: 0 })}/trpc`;
+  });
+  afterAll(() => server?.close()); // before the harness closes: after-hooks run in reverse order
+  return {
+    h,
+    get url() {
+      if (!url) throw new Error("useTestServer: the server listens once beforeAll has run (use it in tests and hooks)");
+      return url;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 export {
   createTestHarness,
+  credentialsOf,
   type NewTestUser,
   testConfig,
   type TestHarness,
@@ -7,5 +8,5 @@ export {
   type TestUser,
   uniqueEmail,
 } from "./harness.js";
-export { createTestHarnessForThisTest, useTestHarness } from "./hooks.js";
+export { createTestHarnessForThisTest, type TestServer, useTestHarness, useTestServer } from "./hooks.js";
 export { anyDate, anyNumber, anyString, stringMatching } from "./matchers.js";
