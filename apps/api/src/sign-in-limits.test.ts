@@ -1,48 +1,45 @@
 // Sign-in rate limiting through the real procedures: shared counters (Redis when REDIS_URL is set),
-// per account and per IP, exponential back-off, TOO_MANY_REQUESTS with a wait.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// per account and per IP, exponential back-off, TOO_MANY_REQUESTS with a wait. Every test signs in
+// with accounts and from addresses no other test uses, so no test spends another's budget.
+import { codeOf } from "@platform/auth/testing";
+import { describe, expect, it } from "vitest";
 
-import { createDeps } from "./deps.js";
 import { buildServer } from "./server.js";
-import { createTestHarness, testConfig, type TestHarness } from "./test-support/harness.js";
+import { uniqueEmail } from "./test-support/harness.js";
+import { useTestHarness } from "./test-support/hooks.js";
+import { anyNumber, stringMatching } from "./test-support/matchers.js";
 
-let h: TestHarness;
-beforeAll(async () => {
-  h = await createTestHarness({ SIGN_IN_ACCOUNT_FREE_ATTEMPTS: "3", SIGN_IN_IP_FREE_ATTEMPTS: "10" });
-  await h.createUser({ email: "nina@example.com", password: "nina passphrase" });
-  await h.createUser({ email: "omar@example.com", password: "omar passphrase" });
-  await h.createUser({ email: "pia@example.com", password: "pia passphrase" });
-});
-afterAll(() => h.close());
+const h = useTestHarness({ SIGN_IN_ACCOUNT_FREE_ATTEMPTS: "3", SIGN_IN_IP_FREE_ATTEMPTS: "10" });
 
 const attempt = (email: string, password: string, ip = "203.0.113.1") =>
   h.callerWith({ ip }).auth.signIn({ email, password });
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "OK",
-    (error: { code?: string }) => error.code,
-  );
 
 describe("sign-in rate limiting", () => {
   it("backs off an account after its free attempts, whatever the case of the email, and says how long to wait", async () => {
+    const nina = await h.createUser();
+    const [local, domain] = nina.email.split("@") as [string, string];
     const codes = [];
-    for (const email of ["nina@example.com", "NINA@example.com", "Nina@Example.com", " nina@EXAMPLE.com"]) {
+    const variants = [
+      nina.email,
+      nina.email.toUpperCase(),
+      `${local}@${domain.toUpperCase()}`,
+      ` ${local.toUpperCase()}@${domain} `,
+    ];
+    for (const email of variants) {
       codes.push(await codeOf(attempt(email, "wrong passphrase", `198.51.100.${codes.length}`)));
     }
     expect(codes).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED"]);
     // even the right password waits: the limit is on attempts, not on wrong passwords
-    const blocked = await attempt("nina@example.com", "nina passphrase", "198.51.100.9").catch(
-      (error: unknown) => error,
-    );
-    expect(blocked).toMatchObject({
+    await expect(attempt(nina.email, nina.password, "198.51.100.9")).rejects.toMatchObject({
       code: "TOO_MANY_REQUESTS",
-      message: expect.stringMatching(/try again in \d+ seconds/),
+      message: stringMatching(/try again in \d+ seconds/),
     });
   });
 
   it("holds under 20 parallel attempts: exactly the allowed number get through", async () => {
+    const omar = await h.createUser();
     const codes = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => codeOf(attempt("omar@example.com", "wrong passphrase", `192.0.2.${i}`))),
+      Array.from({ length: 20 }, (_, i) => codeOf(attempt(omar.email, "wrong passphrase", `192.0.2.${i}`))),
     );
     // 3 free attempts, plus the one that earns the first delay
     expect(codes.filter((code) => code === "UNAUTHORIZED")).toHaveLength(4);
@@ -50,21 +47,23 @@ describe("sign-in rate limiting", () => {
   });
 
   it("limits one client IP across many accounts", async () => {
+    const pia = await h.createUser();
     const ip = "203.0.113.77";
     const codes = [];
-    for (let i = 0; i < 12; i++) codes.push(await codeOf(attempt(`nobody${i}@example.com`, "wrong passphrase", ip)));
+    for (let i = 0; i < 12; i++) codes.push(await codeOf(attempt(uniqueEmail("nobody"), "wrong passphrase", ip)));
     expect(codes.slice(0, 11).every((code) => code === "UNAUTHORIZED")).toBe(true);
     expect(codes[11]).toBe("TOO_MANY_REQUESTS");
-    expect(await codeOf(attempt("pia@example.com", "pia passphrase", "203.0.113.78"))).toBe("OK");
+    expect(await codeOf(attempt(pia.email, pia.password, "203.0.113.78"))).toBe("OK");
   });
 
   it("sign-ups spend from the same IP budget (probing for taken emails slows down)", async () => {
+    const taken = await h.createUser();
     const ip = "203.0.113.200";
     const codes = [];
     for (let i = 0; i < 12; i++) {
       codes.push(
         await codeOf(
-          h.callerWith({ ip }).auth.signUp({ email: "nina@example.com", name: "Probe", password: "probe passphrase" }),
+          h.callerWith({ ip }).auth.signUp({ email: taken.email, name: "Probe", password: "probe passphrase" }),
         ),
       );
     }
@@ -73,13 +72,13 @@ describe("sign-in rate limiting", () => {
   });
 
   it("a successful sign-in starts the account's count afresh", async () => {
-    await h.createUser({ email: "quinn@example.com", password: "quinn passphrase" });
+    const quinn = await h.createUser();
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 2; i++)
-        expect(await codeOf(attempt("quinn@example.com", "wrong passphrase", `100.64.0.${round * 2 + i}`))).toBe(
+        expect(await codeOf(attempt(quinn.email, "wrong passphrase", `100.64.0.${round * 2 + i}`))).toBe(
           "UNAUTHORIZED",
         );
-      expect(await codeOf(attempt("quinn@example.com", "quinn passphrase", `100.64.1.${round}`))).toBe("OK");
+      expect(await codeOf(attempt(quinn.email, quinn.password, `100.64.1.${round}`))).toBe("OK");
     }
   });
 });
@@ -93,16 +92,17 @@ describe("over HTTP", () => {
   });
 
   it("answers 429 with a Retry-After header", async () => {
+    const pia = await h.createUser();
     const server = await buildServer(h.deps);
     try {
       const responses = [];
-      for (let i = 0; i < 5; i++) responses.push(await server.inject(signInRequest("pia@example.com", `10.1.0.${i}`)));
+      for (let i = 0; i < 5; i++) responses.push(await server.inject(signInRequest(pia.email, `10.1.0.${i}`)));
       const [response] = responses.slice(-1);
       expect(response?.statusCode).toBe(429);
       expect(Number(response?.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-      expect(response?.json().error.json.data).toMatchObject({
+      expect(response?.json<{ error: { json: { data: unknown } } }>().error.json.data).toMatchObject({
         code: "TOO_MANY_REQUESTS",
-        retryAfterSeconds: expect.any(Number),
+        retryAfterSeconds: anyNumber(),
       });
     } finally {
       await server.close();
@@ -120,7 +120,7 @@ describe("over HTTP", () => {
         const statuses = [];
         // a different forwarded address each time: spoofed unless a trusted proxy set it
         for (let i = 0; i < 4; i++) {
-          statuses.push((await server.inject(signInRequest(`spoof${i}@example.com`, `172.16.0.${i}`))).statusCode);
+          statuses.push((await server.inject(signInRequest(uniqueEmail("spoof"), `172.16.0.${i}`))).statusCode);
         }
         expect(statuses.at(-1)).toBe(expected);
       } finally {

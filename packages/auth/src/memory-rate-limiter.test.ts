@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
 import { runRateLimiterContract } from "./rate-limiter.contract.js";
+import { createTestClock } from "./testing.js";
 
 describe("in-process rate limiter", () => {
   runRateLimiterContract((policy) => createMemoryRateLimiter(policy));
@@ -9,12 +10,8 @@ describe("in-process rate limiter", () => {
 
 describe("in-process rate limiter, on a clock of the test's own", () => {
   function setup() {
-    let time = Date.parse("2026-01-01T00:00:00Z");
-    const limiter = createMemoryRateLimiter({ now: () => new Date(time) });
-    const advance = (ms: number) => {
-      time += ms;
-    };
-    return { limiter, advance };
+    const { now, advance } = createTestClock(new Date("2026-01-01T00:00:00Z"));
+    return { limiter: createMemoryRateLimiter({ now }), advance };
   }
 
   it("by default: 5 free attempts, then 1 s, 2 s, 4 s … up to 15 min", async () => {

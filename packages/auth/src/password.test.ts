@@ -1,7 +1,7 @@
-import argon2 from "argon2";
 import { describe, expect, it } from "vitest";
 
 import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "./password.js";
+import { hashWithWeakParameters } from "./testing.js";
 
 describe("passwords", () => {
   it("hashes with argon2id at OWASP parameters (m=19456, t=2, p=1)", async () => {
@@ -23,12 +23,8 @@ describe("passwords", () => {
   });
 
   it("reports hashes with weaker parameters as needing a rehash", async () => {
-    const weak = await argon2.hash("password123", {
-      type: argon2.argon2id,
-      memoryCost: 4096,
-      timeCost: 1,
-      parallelism: 1,
-    });
+    const weak = await hashWithWeakParameters("password123");
+    expect(weak).toMatch(/^\$argon2id\$v=19\$m=4096,t=1,p=1\$/);
     expect(needsRehash(weak)).toBe(true);
   });
 

@@ -2,12 +2,12 @@
 // unchanged, so the Redis and in-process limiters cannot drift apart. Redis TTLs run on real time,
 // so delays and windows here are hundreds of milliseconds and the tests really wait.
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { afterEach, expect, it } from "vitest";
 
 import type { RateLimiter, RateLimitPolicy } from "./rate-limiter.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const allowed = { allowed: true };
 const refused = (retryAfterSeconds: number) => ({ allowed: false, retryAfterSeconds });
 

@@ -1,13 +1,13 @@
 // The behaviour every SessionRegistry must have. Each implementation's test file runs this suite
 // unchanged, so the Redis and in-process registries cannot drift apart.
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { expect, it } from "vitest";
 
 import type { SessionRegistry } from "./session-registry.js";
 
 const at = (version: number, roles: string[]) => ({ version, roles });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
   const newUser = () => `user_${randomUUID()}`;

@@ -1,8 +1,13 @@
-// Test support: a registry for each test file. In Redis (when REDIS_URL is set) its keys live under
-// a prefix of their own, so test files share one server without seeing each other's sessions.
+// Test support for every package of the platform: a registry for each test file, a clock tests
+// move by hand, and the helpers that more than one test file needs (one definition each).
+// In Redis (when REDIS_URL is set) a test file's keys live under a prefix of their own, so test
+// files share one server without seeing each other's sessions.
 import { randomUUID } from "node:crypto";
 
+import { TRPCError } from "@trpc/server";
+import argon2 from "argon2";
 import { Redis } from "ioredis";
+import { SignJWT, UnsecuredJWT } from "jose";
 
 import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
 import { createMemorySessionRegistry } from "./memory-session-registry.js";
@@ -11,14 +16,43 @@ import { createRedisRateLimiter } from "./redis-rate-limiter.js";
 import { createRedisSessionRegistry } from "./redis-session-registry.js";
 import type { SessionRegistry } from "./session-registry.js";
 
+/**
+ * A clock for the `now` options of the token service, the registries and the rate limiters.
+ * Time in Redis is Redis's own: a Redis TTL never moves with this clock (it only decides the TTLs
+ * that are written), so a test that needs an entry to expire in Redis must really wait.
+ */
+export interface TestClock {
+  /** The test's time: pass it as a `now` option. */
+  now: () => Date;
+  /** Moves the time forward by `ms`. */
+  advance: (ms: number) => void;
+  /** Undoes every `advance`. */
+  reset: () => void;
+}
+
+/** Frozen at `frozenAt` when given; otherwise real time, moved on by `advance`. */
+export function createTestClock(frozenAt?: Date): TestClock {
+  let offsetMs = 0;
+  const base = frozenAt ? () => frozenAt.getTime() : () => Date.now();
+  return {
+    now: () => new Date(base() + offsetMs),
+    advance: (ms) => {
+      offsetMs += ms;
+    },
+    reset: () => {
+      offsetMs = 0;
+    },
+  };
+}
+
 export interface TestRedis {
   redis: Redis;
   keyPrefix: string;
-  createRegistry(options?: { now?: () => Date }): SessionRegistry;
+  createRegistry: (options?: { now?: () => Date }) => SessionRegistry;
   /** Deletes this test's keys. */
-  forgetAll(): Promise<void>;
+  forgetAll: () => Promise<void>;
   /** Deletes this test's keys and closes the connection. */
-  cleanup(): Promise<void>;
+  cleanup: () => Promise<void>;
 }
 
 export async function createTestRedis(url = process.env.REDIS_URL): Promise<TestRedis> {
@@ -52,12 +86,23 @@ export interface TestRegistry {
   cleanup(): Promise<void>;
 }
 
+export interface TestRegistryOptions {
+  /** Default: REDIS_URL. */
+  url?: string | undefined;
+  /** The clock of the registry and the in-process rate limiters (Redis keeps its own, see TestClock). */
+  now?: () => Date;
+}
+
 /** A registry for one test file: in Redis when REDIS_URL is set, in-process otherwise. */
-export async function createTestRegistry(url = process.env.REDIS_URL): Promise<TestRegistry> {
+export async function createTestRegistry({
+  url = process.env.REDIS_URL,
+  now,
+}: TestRegistryOptions = {}): Promise<TestRegistry> {
+  const clock = now ? { now } : {};
   if (url) {
     const testRedis = await createTestRedis(url);
     return {
-      registry: testRedis.createRegistry(),
+      registry: testRedis.createRegistry(clock),
       createRateLimiter: ({ name = "limit", ...policy } = {}) =>
         createRedisRateLimiter({
           redis: testRedis.redis,
@@ -71,7 +116,7 @@ export async function createTestRegistry(url = process.env.REDIS_URL): Promise<T
     };
   }
   // forgetting swaps in an empty registry behind a stable facade
-  let inner = createMemorySessionRegistry();
+  let inner = createMemorySessionRegistry(clock);
   const registry: SessionRegistry = {
     lookup: (...args) => inner.lookup(...args),
     register: (...args) => inner.register(...args),
@@ -82,12 +127,71 @@ export async function createTestRegistry(url = process.env.REDIS_URL): Promise<T
   };
   return {
     registry,
-    createRateLimiter: ({ name: _, ...policy } = {}) => createMemoryRateLimiter(policy),
+    createRateLimiter: ({ name: _, ...policy } = {}) => createMemoryRateLimiter({ ...policy, ...clock }),
     kind: "memory",
     async forgetAll() {
       await inner.close();
-      inner = createMemorySessionRegistry();
+      inner = createMemorySessionRegistry(clock);
     },
     cleanup: () => inner.close(),
   };
+}
+
+/**
+ * The tRPC error code a call fails with, or "OK" when it succeeds. Reads a TRPCError's `code`
+ * (in-process callers) or the `data.code` of a TRPCClientError (over HTTP); rethrows anything else.
+ */
+export async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    const code = trpcCodeOf(error);
+    if (code === undefined) throw error;
+    return code;
+  }
+  return "OK";
+}
+
+function trpcCodeOf(error: unknown): string | undefined {
+  if (error instanceof TRPCError) return error.code;
+  if (error instanceof Error && error.name === "TRPCClientError" && "data" in error) {
+    const { data } = error;
+    if (typeof data === "object" && data !== null && "code" in data && typeof data.code === "string") return data.code;
+  }
+  return undefined;
+}
+
+/** What goes into a forged access token; `null` leaves the claim out. */
+export interface ForgedAccessToken {
+  /** The signing key (ignored for alg "none"). */
+  secret: string;
+  alg?: "HS256" | "HS384" | "HS512" | "none";
+  issuer: string;
+  audience: string;
+  userId: string;
+  sessionId: string | null;
+  roles?: readonly string[];
+  issuedAt: Date;
+  /** Default: 15 minutes after `issuedAt`. */
+  expiresAt?: Date | null;
+}
+
+/** An access token built by hand, to try what the token service must refuse. */
+export async function forgeAccessToken(token: ForgedAccessToken): Promise<string> {
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  const expiresAt = token.expiresAt === undefined ? new Date(token.issuedAt.getTime() + 15 * 60_000) : token.expiresAt;
+  const payload = {
+    ...(token.sessionId === null ? {} : { sid: token.sessionId }),
+    ...(token.roles ? { roles: [...token.roles] } : {}),
+  };
+  const alg = token.alg ?? "HS256";
+  const jwt = alg === "none" ? new UnsecuredJWT(payload) : new SignJWT(payload).setProtectedHeader({ alg });
+  jwt.setSubject(token.userId).setIssuer(token.issuer).setAudience(token.audience).setIssuedAt(seconds(token.issuedAt));
+  if (expiresAt) jwt.setExpirationTime(seconds(expiresAt));
+  return jwt instanceof UnsecuredJWT ? jwt.encode() : jwt.sign(new TextEncoder().encode(token.secret));
+}
+
+/** An argon2id hash with weaker parameters than passwordHashOptions: one that needs a rehash. */
+export function hashWithWeakParameters(password: string): Promise<string> {
+  return argon2.hash(password, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
 }

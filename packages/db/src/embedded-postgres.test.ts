@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
@@ -63,7 +64,7 @@ describe("embedded Postgres", () => {
     const secondConnected = second.connect();
     let isSecondIn = false;
     void secondConnected.then(() => (isSecondIn = true));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(isSecondIn).toBe(false);
     await first.end();
     await secondConnected;
@@ -88,7 +89,10 @@ describe("embedded Postgres", () => {
     const script = `import("${fileURLToPath(new URL("./embedded-postgres.ts", import.meta.url))}")
       .then((m) => m.startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} }))
       .then(() => { console.log("opened"); process.exit(0); }, (e) => { console.error(e.message); process.exit(3); });`;
-    const result = await exec(process.execPath, ["--import", "tsx", "-e", script]).catch((error) => error);
+    const result = await exec(process.execPath, ["--import", "tsx", "-e", script]).then(
+      ({ stderr }) => ({ code: 0, stderr }),
+      (error: unknown) => error as { code: number; stderr: string },
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(new RegExp(`in use by another process \\(pid ${process.pid}\\)`));
   }, 60_000);
@@ -101,11 +105,9 @@ describe("embedded Postgres", () => {
 
   it("takes over a lock left by a process that has ended", async () => {
     const dataDir = newDataDir();
-    (await start(dataDir)).stop();
-    await started
-      .pop()!
-      .stop()
-      .catch(() => {});
+    const ended = await start(dataDir);
+    started.pop(); // stopped here, not after the test
+    await ended.stop();
     writeFileSync(join(dataDir, "owner.pid"), "999999");
     await expect(start(dataDir)).resolves.toMatchObject({ isNew: false });
   });

@@ -1,127 +1,187 @@
-import argon2 from "argon2";
-import { SignJWT, UnsecuredJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { codeOf, forgeAccessToken, type ForgedAccessToken, hashWithWeakParameters } from "@platform/auth/testing";
+import { describe, expect, it } from "vitest";
 
-import { seedAdmin } from "../seed-admin.js";
-import { createTestHarness, type TestHarness, testJwtSecret } from "../test-support/harness.js";
+import { credentialsOf, uniqueEmail } from "../test-support/harness.js";
+import { useTestHarness } from "../test-support/hooks.js";
+import { anyDate, anyString, stringMatching } from "../test-support/matchers.js";
 
-const admin = { email: "admin@example.com", password: "correct-horse-battery-staple" };
-const alice = { email: "alice@example.com", password: "alice-password-1" };
+const h = useTestHarness();
 
-let h: TestHarness;
-let aliceId: string;
-beforeAll(async () => {
-  h = await createTestHarness();
-  await seedAdmin(h.deps.prisma, admin);
-  aliceId = (await h.createUser(alice)).id;
-});
-afterAll(() => h.close());
+const minutes = (n: number) => n * 60_000;
+const days = (n: number) => n * 86_400_000;
 
 const countRows = async () => ({
   users: await h.deps.prisma.user.count(),
   sessions: await h.deps.prisma.session.count(),
 });
+/** A new user's first session: its tokens, and the user as the test created it. */
+const newSession = async () => {
+  const user = await h.createUser();
+  const { token, refreshToken } = await h.caller().auth.signIn(credentialsOf(user));
+  return { user, token, refreshToken };
+};
+const refresh = (refreshToken: string) => h.caller().auth.refresh({ refreshToken });
 
-describe("the seed's scenario", () => {
-  it("admin signs in and lists users; no token is UNAUTHORIZED; a plain user is FORBIDDEN; signed out is UNAUTHORIZED", async () => {
-    const adminToken = await h.signIn(admin.email, admin.password);
-    const { items } = await h.caller(adminToken).users.list();
-    expect(items.map((u) => u.email)).toEqual(expect.arrayContaining([admin.email, alice.email]));
+describe("auth.signUp", () => {
+  it("creates a user with the role `user` only and signs them in", async () => {
+    const email = uniqueEmail("dana");
+    const result = await h
+      .caller()
+      .auth.signUp({ email: `  ${email.toUpperCase()} `, name: " Dana ", password: "a fine passphrase" });
+    expect(result.user).toMatchObject({ email, name: "Dana", roles: ["user"] });
+    expect(result.refreshToken).toEqual(anyString());
+    await expect(h.caller(result.token).auth.me()).resolves.toMatchObject({ email });
+    expect(JSON.stringify(result)).not.toMatch(/argon2/);
+  });
 
-    await expect(h.caller().users.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  it("a taken email, in any case, is CONFLICT and writes nothing", async () => {
+    const email = uniqueEmail("erin");
+    await h.caller().auth.signUp({ email, name: "Erin", password: "erin's passphrase" });
+    const before = await countRows();
+    await expect(
+      h.caller().auth.signUp({ email: email.toUpperCase(), name: "Erin 2", password: "another passphrase" }),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "An account with this email already exists",
+    });
+    expect(await countRows()).toEqual(before);
+  });
 
-    const aliceToken = await h.signIn(alice.email, alice.password);
-    await expect(h.caller(aliceToken).users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  it.each([
+    ["roles (mass assignment)", { roles: ["admin"] }],
+    ["an unknown key", { isAdmin: true }],
+    ["an id", { id: "chosen-id" }],
+  ])("rejects %s with BAD_REQUEST and writes nothing", async (_, extra) => {
+    const before = await countRows();
+    const email = uniqueEmail("mallory");
+    const input = { email, name: "Mallory", password: "mallory passphrase", ...extra };
+    await expect(h.caller().auth.signUp(input as never)).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: stringMatching(/Unrecognized key/),
+    });
+    expect(await countRows()).toEqual(before);
+    expect(await h.deps.prisma.user.findUnique({ where: { email } })).toBeNull();
+  });
 
-    await expect(h.caller(adminToken).auth.signOut()).resolves.toEqual({ success: true });
-    await expect(h.caller(adminToken).users.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(h.caller(adminToken).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  it.each([
+    ["7 characters", "abcdefg", /at least 8 characters/],
+    ["129 characters", "x".repeat(129), /at most 128 characters/],
+    ["a common password", "Password123", /most common passwords/],
+    ["a number", 12345678, /must be a string/],
+  ])("refuses a password of %s with a clear message", async (_, password, message) => {
+    const email = uniqueEmail("frank");
+    await expect(h.caller().auth.signUp({ email, name: "Frank", password } as never)).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: stringMatching(message),
+    });
+    expect(await h.deps.prisma.user.count({ where: { email } })).toBe(0);
+  });
+
+  it("counts characters, not bytes: 8 emoji are a valid password, and nothing is truncated", async () => {
+    const password = "🔑🔒🗝️🔐🔓🛡️🧩🎲";
+    const gwen = uniqueEmail("gwen");
+    const { user } = await h.caller().auth.signUp({ email: gwen, name: "Gwen", password });
+    expect(user.email).toBe(gwen);
+    await expect(h.caller().auth.signIn({ email: gwen, password })).resolves.toMatchObject({
+      user: { id: user.id },
+    });
+    const long = `${"ж".repeat(127)}a`;
+    const hugo = uniqueEmail("hugo");
+    await h.caller().auth.signUp({ email: hugo, name: "Hugo", password: long });
+    await expect(h.caller().auth.signIn({ email: hugo, password: `${"ж".repeat(127)}b` })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+  });
+
+  it("rejects a malformed email or an empty name", async () => {
+    await expect(
+      h.caller().auth.signUp({ email: "nope", name: "X", password: "good passphrase" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      h.caller().auth.signUp({ email: uniqueEmail("ivy"), name: "  ", password: "good passphrase" }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: stringMatching(/Name is required/),
+    });
   });
 });
 
 describe("auth.signIn", () => {
   it("returns a token and the user, without the password hash", async () => {
-    const result = await h.caller().auth.signIn(alice);
+    const alice = await h.createUser({ name: "Alice" });
+    const result = await h.caller().auth.signIn(credentialsOf(alice));
     expect(result.user).toEqual({
-      id: aliceId,
+      id: alice.id,
       email: alice.email,
-      name: "alice",
+      name: "Alice",
       roles: ["user"],
-      createdAt: expect.any(Date),
+      createdAt: anyDate(),
     });
     expect(JSON.stringify(result)).not.toMatch(/argon2|passwordHash|password_hash/);
   });
 
   it("re-hashes a password stored with weaker argon2 parameters on successful sign-in", async () => {
-    const weakHash = await argon2.hash("legacy passphrase", {
-      type: argon2.argon2id,
-      memoryCost: 4096,
-      timeCost: 1,
-      parallelism: 1,
-    });
+    const email = uniqueEmail("legacy");
     const { id } = await h.deps.prisma.user.create({
-      data: { email: "legacy@example.com", name: "Legacy", passwordHash: weakHash },
+      data: { email, name: "Legacy", passwordHash: await hashWithWeakParameters("legacy passphrase") },
     });
-    await h.caller().auth.signIn({ email: "legacy@example.com", password: "legacy passphrase" });
+    await h.caller().auth.signIn({ email, password: "legacy passphrase" });
     const { passwordHash } = await h.deps.prisma.user.findUniqueOrThrow({ where: { id } });
     expect(passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    await expect(
-      h.caller().auth.signIn({ email: "legacy@example.com", password: "legacy passphrase" }),
-    ).resolves.toBeDefined();
+    await expect(h.caller().auth.signIn({ email, password: "legacy passphrase" })).resolves.toBeDefined();
   });
 
   it("two concurrent sign-ins both succeed while upgrading the same weak hash", async () => {
-    const weakHash = await argon2.hash("legacy passphrase two", {
-      type: argon2.argon2id,
-      memoryCost: 4096,
-      timeCost: 1,
-      parallelism: 1,
+    const email = uniqueEmail("legacy");
+    await h.deps.prisma.user.create({
+      data: { email, name: "Legacy", passwordHash: await hashWithWeakParameters("legacy passphrase two") },
     });
-    await h.deps.prisma.user.create({ data: { email: "legacy2@example.com", name: "Legacy", passwordHash: weakHash } });
     const results = await Promise.allSettled(
-      [1, 2].map(() => h.caller().auth.signIn({ email: "legacy2@example.com", password: "legacy passphrase two" })),
+      [1, 2].map(() => h.caller().auth.signIn({ email, password: "legacy passphrase two" })),
     );
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
   });
 
   it("records successful and failed sign-ins in the audit trail, with IP and user agent", async () => {
-    await h.callerWith({ ip: "192.0.2.10", userAgent: "audit-test" }).auth.signIn(alice);
+    const alice = await h.createUser();
+    await h.callerWith({ ip: "192.0.2.10", userAgent: "audit-test" }).auth.signIn(credentialsOf(alice));
     await h
       .callerWith({ ip: "192.0.2.11" })
       .auth.signIn({ email: alice.email, password: "not-alices-password" })
       .catch(() => undefined);
     const events = await h.deps.prisma.auditEvent.findMany({
-      where: { action: "sign_in", ip: { in: ["192.0.2.10", "192.0.2.11"] } },
+      where: { action: "sign_in", OR: [{ actorId: alice.id }, { subjectId: alice.id }] },
       orderBy: { createdAt: "asc" },
     });
     expect(events).toEqual([
-      expect.objectContaining({ outcome: "success", actorId: aliceId, userAgent: "audit-test" }),
-      expect.objectContaining({ outcome: "failure", actorId: null, subjectId: aliceId }),
+      expect.objectContaining({ outcome: "success", actorId: alice.id, ip: "192.0.2.10", userAgent: "audit-test" }),
+      expect.objectContaining({ outcome: "failure", actorId: null, subjectId: alice.id, ip: "192.0.2.11" }),
     ]);
   });
 
   it("accepts the email in any case and with surrounding spaces", async () => {
+    const alice = await h.createUser();
     await expect(
-      h.caller().auth.signIn({ email: "  ALICE@Example.com ", password: alice.password }),
-    ).resolves.toMatchObject({ user: { id: aliceId } });
+      h.caller().auth.signIn({ email: `  ${alice.email.toUpperCase()} `, password: alice.password }),
+    ).resolves.toMatchObject({ user: { id: alice.id } });
   });
 
   it("opens a new 30-day session row per sign-in", async () => {
-    const before = await h.deps.prisma.session.count({ where: { userId: aliceId } });
+    const alice = await h.createUser();
     await h.signIn(alice.email, alice.password);
-    const sessions = await h.deps.prisma.session.findMany({
-      where: { userId: aliceId },
-      orderBy: { createdAt: "desc" },
-    });
-    expect(sessions).toHaveLength(before + 1);
-    const lifetimeDays = (sessions[0]!.expiresAt.getTime() - sessions[0]!.createdAt.getTime()) / 86_400_000;
-    expect(lifetimeDays).toBeCloseTo(30, 1);
+    await h.signIn(alice.email, alice.password);
+    const sessions = await h.deps.prisma.session.findMany({ where: { userId: alice.id } });
+    expect(sessions).toHaveLength(2);
+    for (const { createdAt, expiresAt } of sessions) {
+      expect((expiresAt.getTime() - createdAt.getTime()) / days(1)).toBeCloseTo(30, 1);
+    }
   });
 
   it("gives the same UNAUTHORIZED 'invalid credentials' for an unknown email and a wrong password, and writes nothing", async () => {
+    const alice = await h.createUser();
     const before = await countRows();
     await expect(
-      h.caller().auth.signIn({ email: "nobody@example.com", password: alice.password }),
+      h.caller().auth.signIn({ email: uniqueEmail("nobody"), password: alice.password }),
     ).rejects.toMatchObject({
       code: "UNAUTHORIZED",
       message: "invalid credentials",
@@ -135,176 +195,277 @@ describe("auth.signIn", () => {
     expect(await countRows()).toEqual(before);
   });
 
+  const wellFormed = { email: "someone@example.com", password: "long-enough-password" };
   it.each([
-    ["a malformed email", { email: "not-an-email", password: "long-enough-password" }, /valid email/],
-    ["a short password", { email: alice.email, password: "short" }, /at least 8 characters/],
-    ["a too long password", { email: alice.email, password: "x".repeat(129) }, /at most 128 characters/],
-    ["a number as password", { email: alice.email, password: 12345678 }, /Password must be a string/],
-    ["a missing email", { password: "long-enough-password" }, /Email must be a string/],
-    ["an unknown key", { ...alice, roles: ["admin"] }, /Unrecognized key/],
+    ["a malformed email", { ...wellFormed, email: "not-an-email" }, /valid email/],
+    ["a short password", { ...wellFormed, password: "short" }, /at least 8 characters/],
+    ["a too long password", { ...wellFormed, password: "x".repeat(129) }, /at most 128 characters/],
+    ["a number as password", { ...wellFormed, password: 12345678 }, /Password must be a string/],
+    ["a missing email", { password: wellFormed.password }, /Email must be a string/],
+    ["an unknown key", { ...wellFormed, roles: ["admin"] }, /Unrecognized key/],
     ["no input at all", undefined, /expected object/],
   ])("rejects %s with BAD_REQUEST and a readable message, writing nothing", async (_, input, message) => {
     const before = await countRows();
     // deliberately wrong types: what a client that ignores the types could send
     await expect(h.caller().auth.signIn(input as never)).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      message: expect.stringMatching(message),
+      message: stringMatching(message),
     });
     expect(await countRows()).toEqual(before);
   });
 });
 
-describe("tokens that must be refused", () => {
-  const key = new TextEncoder().encode(testJwtSecret);
-  let sessionId: string;
-  beforeAll(async () => {
-    const token = await h.signIn(alice.email, alice.password);
-    sessionId = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).sid;
+describe("auth.refresh", () => {
+  it("rotates: a new access token and a new refresh token; the old refresh token is spent", async () => {
+    const first = await newSession();
+    const second = await refresh(first.refreshToken);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    await expect(h.caller(second.token).auth.me()).resolves.toMatchObject({ email: first.user.email });
+    const third = await refresh(second.refreshToken);
+    await expect(h.caller(third.token).auth.me()).resolves.toMatchObject({ email: first.user.email });
   });
-  const claims = () => new SignJWT({ sid: sessionId, roles: ["admin"] }).setSubject(aliceId).setIssuedAt();
+
+  it("keeps a session going past its access token's expiry (test clock)", async () => {
+    const { user, token, refreshToken } = await newSession();
+    h.clock.advance(minutes(16));
+    await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    const renewed = await refresh(refreshToken);
+    await expect(h.caller(renewed.token).auth.me()).resolves.toMatchObject({ email: user.email });
+  });
+
+  it("replaying a spent token (rotated three times, replay the first) revokes every token of the session", async () => {
+    const first = await newSession();
+    const second = await refresh(first.refreshToken);
+    h.clock.advance(10_000);
+    const third = await refresh(second.refreshToken);
+    h.clock.advance(10_000);
+    const fourth = await refresh(third.refreshToken);
+    h.clock.advance(10_000);
+
+    await expect(refresh(first.refreshToken)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    for (const { token } of [first, second, third, fourth]) {
+      await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    }
+    await expect(refresh(fourth.refreshToken)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    const events = await h.deps.prisma.auditEvent.findMany({
+      where: { action: "refresh_reuse_detected", subjectId: first.user.id },
+    });
+    expect(events).toHaveLength(1);
+  });
+
+  it("within the grace window a duplicate refresh (two tabs) gets the same result and the session lives", async () => {
+    const { user, refreshToken } = await newSession();
+    const tabOne = await refresh(refreshToken);
+    h.clock.advance(2_000);
+    const tabTwo = await refresh(refreshToken);
+    expect(tabTwo.refreshToken).toBe(tabOne.refreshToken);
+    await expect(h.caller(tabTwo.token).auth.me()).resolves.toMatchObject({ email: user.email });
+    await expect(refresh(tabOne.refreshToken)).resolves.toMatchObject({ token: anyString() });
+  });
+
+  it("after the grace window the same duplicate counts as reuse", async () => {
+    const { refreshToken } = await newSession();
+    const rotated = await refresh(refreshToken);
+    h.clock.advance((h.deps.config.refreshReuseGraceSeconds + 1) * 1000);
+    await expect(refresh(refreshToken)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(h.caller(rotated.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("parallel refreshes of one token produce at most one new token", async () => {
+    const { refreshToken } = await newSession();
+    const results = await Promise.all(Array.from({ length: 5 }, () => refresh(refreshToken)));
+    expect(new Set(results.map((r) => r.refreshToken)).size).toBe(1);
+    const session = await h.deps.prisma.session.findUniqueOrThrow({ where: { id: h.sessionIdOf(refreshToken) } });
+    expect(session.refreshGeneration).toBe(1);
+    expect(session.isRevoked).toBe(false);
+  });
 
   it.each([
-    [
-      "forged with another secret",
-      () =>
-        claims()
-          .setProtectedHeader({ alg: "HS256" })
-          .setIssuer("my-platform")
-          .setAudience("my-platform")
-          .setExpirationTime("15m")
-          .sign(new TextEncoder().encode("x".repeat(40))),
-    ],
+    ["garbage", "not-a-token"],
+    ["a forged MAC", "cm0000000000000000000000.0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+  ])("refuses %s with UNAUTHORIZED", async (_, refreshToken) => {
+    await expect(refresh(refreshToken)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("refuses a tampered token (its generation changed)", async () => {
+    const { refreshToken } = await newSession();
+    const [sessionId = "", , mac = ""] = refreshToken.split(".");
+    await expect(refresh(`${sessionId}.7.${mac}`)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("refuses the refresh token of a signed-out session, and of an expired one (test clock)", async () => {
+    const signedOut = await newSession();
+    await h.caller(signedOut.token).auth.signOut();
+    await expect(refresh(signedOut.refreshToken)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+
+    const expiring = await newSession();
+    h.clock.advance(days(31));
+    await expect(refresh(expiring.refreshToken)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("rejects wrong input types with BAD_REQUEST", async () => {
+    await expect(h.caller().auth.refresh({ refreshToken: 42 } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(h.caller().auth.refresh({} as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
+describe("auth.signOut", () => {
+  it("ends only the caller's session, in Postgres and the registry", async () => {
+    const alice = await h.createUser();
+    const [first, second] = [await h.signIn(alice.email, alice.password), await h.signIn(alice.email, alice.password)];
+    await h.caller(first).auth.signOut();
+    await expect(h.caller(first).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(h.caller(second).auth.me()).resolves.toMatchObject({ id: alice.id });
+    await expect(h.caller(first).auth.signOut()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("without a token is UNAUTHORIZED", async () => {
+    await expect(h.caller().auth.signOut()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});
+
+describe("auth.me", () => {
+  it("returns the caller without the password hash", async () => {
+    const alice = await h.createSignedInUser({ name: "Alice" });
+    const me = await h.caller(alice.token).auth.me();
+    expect(me).toEqual({
+      id: alice.id,
+      email: alice.email,
+      name: "Alice",
+      roles: ["user"],
+      createdAt: anyDate(),
+    });
+    expect(me).not.toHaveProperty("passwordHash");
+  });
+
+  /** A token for a live session of a new user, built by hand: what each refusal below changes one part of. */
+  const validToken = async (): Promise<ForgedAccessToken> => {
+    const user = await h.createSignedInUser();
+    const { secret, issuer, audience } = h.deps.config.jwt;
+    return {
+      secret,
+      issuer,
+      audience,
+      userId: user.id,
+      sessionId: h.sessionIdOf(user.refreshToken),
+      roles: ["admin"],
+      issuedAt: h.clock.now(),
+    };
+  };
+
+  it("accepts the hand-built token unchanged (so each refusal below is for the part it changes)", async () => {
+    const token = await validToken();
+    await expect(h.caller(await forgeAccessToken(token)).auth.me()).resolves.toMatchObject({ id: token.userId });
+  });
+
+  const hourBefore = (date: Date) => new Date(date.getTime() - minutes(60));
+  const minuteBefore = (date: Date) => new Date(date.getTime() - minutes(1));
+  it.each<[string, (token: ForgedAccessToken) => ForgedAccessToken]>([
+    ["forged with another secret", (token) => ({ ...token, secret: "x".repeat(40) })],
     [
       "expired",
-      () =>
-        claims()
-          .setProtectedHeader({ alg: "HS256" })
-          .setIssuer("my-platform")
-          .setAudience("my-platform")
-          .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
-          .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
-          .sign(key),
+      (token) => ({ ...token, issuedAt: hourBefore(token.issuedAt), expiresAt: minuteBefore(token.issuedAt) }),
     ],
-    [
-      "for another audience",
-      () =>
-        claims()
-          .setProtectedHeader({ alg: "HS256" })
-          .setIssuer("my-platform")
-          .setAudience("another-app")
-          .setExpirationTime("15m")
-          .sign(key),
-    ],
-    [
-      "from another issuer",
-      () =>
-        claims()
-          .setProtectedHeader({ alg: "HS256" })
-          .setIssuer("evil")
-          .setAudience("my-platform")
-          .setExpirationTime("15m")
-          .sign(key),
-    ],
-    [
-      "signed with HS512",
-      () =>
-        claims()
-          .setProtectedHeader({ alg: "HS512" })
-          .setIssuer("my-platform")
-          .setAudience("my-platform")
-          .setExpirationTime("15m")
-          .sign(key),
-    ],
-    [
-      "with alg: none",
-      async () =>
-        new UnsecuredJWT({ sid: sessionId })
-          .setSubject(aliceId)
-          .setIssuer("my-platform")
-          .setAudience("my-platform")
-          .setIssuedAt()
-          .setExpirationTime("15m")
-          .encode(),
-    ],
-    [
-      "for a session that does not exist",
-      () =>
-        new SignJWT({ sid: "no-such-session" })
-          .setSubject(aliceId)
-          .setIssuedAt()
-          .setProtectedHeader({ alg: "HS256" })
-          .setIssuer("my-platform")
-          .setAudience("my-platform")
-          .setExpirationTime("15m")
-          .sign(key),
-    ],
-    [
-      "for another user's session",
-      () =>
-        new SignJWT({ sid: sessionId })
-          .setSubject("someone-else")
-          .setIssuedAt()
-          .setProtectedHeader({ alg: "HS256" })
-          .setIssuer("my-platform")
-          .setAudience("my-platform")
-          .setExpirationTime("15m")
-          .sign(key),
-    ],
-  ])("refuses a token %s with UNAUTHORIZED", async (_, makeToken) => {
-    await expect(h.caller(await makeToken()).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    ["for another audience", (token) => ({ ...token, audience: "another-app" })],
+    ["from another issuer", (token) => ({ ...token, issuer: "evil" })],
+    ["signed with HS512", (token) => ({ ...token, alg: "HS512" })],
+    ["with alg: none", (token) => ({ ...token, alg: "none" })],
+    ["for a session that does not exist", (token) => ({ ...token, sessionId: "no-such-session" })],
+    ["for another user's session", (token) => ({ ...token, userId: "someone-else" })],
+  ])("refuses a token %s with UNAUTHORIZED", async (_, change) => {
+    const token = await forgeAccessToken(change(await validToken()));
+    await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   it("refuses a malformed Authorization header", async () => {
-    const token = await h.signIn(alice.email, alice.password);
+    const { token } = await h.createSignedInUser();
     for (const authorization of [token, `Basic ${token}`, "Bearer", `Bearer ${token} extra`]) {
       await expect(h.callerWith({ authorization }).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     }
   });
 
-  it("refuses an access token once it has expired (fake clock), even though the session lives on", async () => {
-    const token = await h.signIn(alice.email, alice.password);
-    vi.useFakeTimers({ now: Date.now() + 16 * 60 * 1000, toFake: ["Date"] });
-    try {
-      await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-});
-
-describe("auth.me and auth.signOut", () => {
-  it("me returns the caller without the password hash", async () => {
-    const me = await h.caller(await h.signIn(alice.email, alice.password)).auth.me();
-    expect(me).toEqual({
-      id: aliceId,
-      email: alice.email,
-      name: "alice",
-      roles: ["user"],
-      createdAt: expect.any(Date),
-    });
-    expect(me).not.toHaveProperty("passwordHash");
+  it("refuses an access token once it has expired (test clock), even though the session lives on", async () => {
+    const { token, refreshToken } = await h.createSignedInUser();
+    h.clock.advance(minutes(16));
+    await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(refresh(refreshToken)).resolves.toMatchObject({ token: anyString() });
   });
 
-  it("sign-out ends only the caller's session, in Postgres and the registry", async () => {
-    const [first, second] = [await h.signIn(alice.email, alice.password), await h.signIn(alice.email, alice.password)];
-    await h.caller(first).auth.signOut();
-    await expect(h.caller(first).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(h.caller(second).auth.me()).resolves.toMatchObject({ id: aliceId });
-    await expect(h.caller(first).auth.signOut()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-  });
-
-  it("signOut without a token is UNAUTHORIZED", async () => {
-    await expect(h.caller().auth.signOut()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-  });
-});
-
-describe("when the registry has lost its data (flushed or restarted Redis)", () => {
-  it("a live session is restored from Postgres and a revoked one stays revoked", async () => {
+  it("after the registry lost its data (flushed or restarted Redis), a live session is restored from Postgres and a revoked one stays revoked", async () => {
+    const alice = await h.createUser();
     const live = await h.signIn(alice.email, alice.password);
     const revoked = await h.signIn(alice.email, alice.password);
     await h.caller(revoked).auth.signOut();
     await h.forgetRegistry();
-    await expect(h.caller(live).auth.me()).resolves.toMatchObject({ id: aliceId });
+    await expect(h.caller(live).auth.me()).resolves.toMatchObject({ id: alice.id });
     await expect(h.caller(revoked).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});
+
+describe("auth.changePassword", () => {
+  it("verifies the current password, keeps the current session and ends every other", async () => {
+    const kim = await h.createUser({ password: "old passphrase" });
+    const other = await h.caller().auth.signIn(credentialsOf(kim));
+    const current = await h.caller().auth.signIn(credentialsOf(kim));
+
+    await expect(
+      h.caller(current.token).auth.changePassword({ currentPassword: "old passphrase", newPassword: "new passphrase" }),
+    ).resolves.toEqual({ success: true, revokedSessions: 1 });
+
+    await expect(h.caller(current.token).auth.me()).resolves.toMatchObject({ email: kim.email });
+    await expect(h.caller(other.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(refresh(other.refreshToken)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(h.caller().auth.signIn({ email: kim.email, password: "old passphrase" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    await expect(h.caller().auth.signIn({ email: kim.email, password: "new passphrase" })).resolves.toBeDefined();
+    const events = await h.deps.prisma.auditEvent.findMany({ where: { action: "password_change", actorId: kim.id } });
+    expect(events).toEqual([expect.objectContaining({ outcome: "success", details: { revokedSessions: 1 } })]);
+  });
+
+  it("a wrong current password is 'invalid credentials' and changes nothing", async () => {
+    const lee = await h.createSignedInUser();
+    const before = await h.deps.prisma.user.findUniqueOrThrow({ where: { id: lee.id } });
+    await expect(
+      h.caller(lee.token).auth.changePassword({ currentPassword: "not my passphrase", newPassword: "new passphrase" }),
+    ).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: "invalid credentials",
+    });
+    expect((await h.deps.prisma.user.findUniqueOrThrow({ where: { id: lee.id } })).passwordHash).toBe(
+      before.passwordHash,
+    );
+  });
+
+  it("applies the password policy to the new password", async () => {
+    const max = await h.createSignedInUser();
+    await expect(
+      h.caller(max.token).auth.changePassword({ currentPassword: max.password, newPassword: "password123" }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: stringMatching(/most common passwords/),
+    });
+    await expect(
+      h.caller(max.token).auth.changePassword({ currentPassword: max.password, newPassword: "short" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      h.caller().auth.changePassword({ currentPassword: max.password, newPassword: "new passphrase" }),
+    ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("is rate limited like sign-in, so a stolen token cannot guess the password", async () => {
+    const ola = await h.createSignedInUser();
+    const codes = [];
+    for (let i = 0; i < 8; i++) {
+      codes.push(
+        await codeOf(
+          h
+            .caller(ola.token)
+            .auth.changePassword({ currentPassword: `guess number ${i}`, newPassword: "new passphrase" }),
+        ),
+      );
+    }
+    expect(codes).toContain("TOO_MANY_REQUESTS");
+    expect(codes.indexOf("TOO_MANY_REQUESTS")).toBe(6); // 5 free attempts and the one that earns the first delay
   });
 });

@@ -1,4 +1,14 @@
 // `@platform/api/testing`: a complete API on a database and registry of its own, for the tests of
-// this and other packages (e.g. the client's, which serve it over real HTTP with buildServer).
-export { buildServer } from "../server.js";
-export { createTestHarness, testConfig, type TestHarness, testJwtSecret } from "./harness.js";
+// this and other packages (the client's serve it over real HTTP with useTestServer).
+export {
+  createTestHarness,
+  credentialsOf,
+  type NewTestUser,
+  testConfig,
+  type TestHarness,
+  testJwtSecret,
+  type TestUser,
+  uniqueEmail,
+} from "./harness.js";
+export { createTestHarnessForThisTest, type TestServer, useTestHarness, useTestServer } from "./hooks.js";
+export { anyDate, anyNumber, anyString, stringMatching } from "./matchers.js";
