@@ -22,14 +22,14 @@ describe.runIf(hasRedis)("Redis rate limiter", () => {
   );
 
   it("is shared by instances: 20 parallel attempts over 4 connections, exactly freeAttempts + 1 get through", async () => {
-    const connections = await Promise.all(Array.from({ length: 4 }, () => testRedis.redis.duplicate()));
+    const connections = Array.from({ length: 4 }, () => testRedis.redis.duplicate());
     try {
       const limiters = connections.map((redis) =>
         createRedisRateLimiter({ redis, name: "shared", keyPrefix: testRedis.keyPrefix, freeAttempts: 4 }),
       );
       const key = `account:${randomUUID()}@example.com`;
       const decisions = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => limiters[i % limiters.length]!.attempt([key])),
+        limiters.flatMap((limiter) => Array.from({ length: 5 }, () => limiter.attempt([key]))),
       );
       expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
     } finally {
