@@ -1,18 +1,23 @@
-// Entry point: configuration -> dependencies -> server -> listen. Stops cleanly on SIGTERM/SIGINT.
+// Entry point: configuration -> logger -> dependencies -> server -> listen. Stops cleanly on
+// SIGTERM/SIGINT. What people read at start-up (the banner, or why it cannot start) is plain text
+// whatever LOG_LEVEL says; everything else goes through the logger.
 import { ConfigError, loadConfig } from "./config.js";
+import { createLogger, type Logger } from "./logger.js";
 import { openDeps, StartupError } from "./open-deps.js";
 import { buildServer } from "./server.js";
 import { startSessionSweeper } from "./session-sweeper.js";
 
+let logger: Logger | undefined;
+
 async function main() {
   const config = loadConfig();
+  logger = createLogger(config);
   if (config.jwt.isDevelopmentSecret) {
-    console.warn("WARNING: JWT_SECRET is not set; using the development-only secret. Never do this in production.");
+    logger.warn("JWT_SECRET is not set; using the development-only secret. Never do this in production.");
   }
-  const opened = await openDeps(config);
+  const opened = await openDeps(config, logger);
   const stopSweeping = startSessionSweeper(opened.deps);
   const server = await buildServer(opened.deps, {
-    logger: { level: config.logLevel },
     onClose: async () => {
       stopSweeping();
       await opened.close();
@@ -23,7 +28,7 @@ async function main() {
   const stop = async (signal: string) => {
     if (isStopping) return;
     isStopping = true;
-    console.log(`${signal} received: closing the server, the database and the registry`);
+    logger?.info(`${signal} received: closing the server, the database and the registry`);
     await server.close();
     process.exit(0);
   };
@@ -45,7 +50,10 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupError) console.error(error.message);
-  else console.error("Failed to start:", error);
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    // the message says what to do; what lies beneath is for LOG_LEVEL=debug
+    if (error.cause !== undefined) logger?.debug({ err: error.cause }, "start-up failure details");
+    console.error(error.message);
+  } else console.error("Failed to start:", error);
   process.exit(1);
 });

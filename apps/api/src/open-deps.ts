@@ -17,6 +17,7 @@ import { Redis } from "ioredis";
 
 import type { Config } from "./config.js";
 import { type ApiDeps, createDeps, type SignInLimiters } from "./deps.js";
+import { createLogger, type Logger } from "./logger.js";
 import { seedAdmin } from "./seed-admin.js";
 
 export class StartupError extends Error {
@@ -123,7 +124,7 @@ async function openSharedState(config: Config): Promise<Opened<SharedState>> {
   return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => state.registry.close() };
 }
 
-export async function openDeps(config: Config): Promise<OpenedDeps> {
+export async function openDeps(config: Config, logger: Logger = createLogger(config)): Promise<OpenedDeps> {
   const report: string[] = [];
   const shared = await openSharedState(config);
   let database: Opened<PrismaClient> | undefined;
@@ -144,7 +145,7 @@ export async function openDeps(config: Config): Promise<OpenedDeps> {
   }
   const opened = database;
   return {
-    deps: createDeps({ config, prisma: opened.value, ...shared.value }),
+    deps: createDeps({ config, prisma: opened.value, ...shared.value, logger }),
     report,
     close: async () => {
       await Promise.allSettled([opened.close(), shared.close()]);

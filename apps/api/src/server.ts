@@ -5,21 +5,21 @@
 import cors from "@fastify/cors";
 import { errorDetailsOf } from "@platform/auth";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
-import Fastify, { type FastifyServerOptions } from "fastify";
+import Fastify from "fastify";
 
 import { createContext } from "./context.js";
 import type { ApiDeps } from "./deps.js";
 import { type AppRouter, appRouter } from "./router.js";
 
 export interface BuildServerOptions {
-  logger?: FastifyServerOptions["logger"];
   /** Called once the server has closed (e.g. to close the database and the registry). */
   onClose?: () => Promise<void>;
 }
 
 export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {}) {
   const server = Fastify({
-    logger: options.logger ?? false,
+    // the process's one logger (silent in tests unless they capture it)
+    loggerInstance: deps.logger,
     // the batch path of tRPC lives in the URL; the default of 100 gives 414 for ~20 batched calls
     routerOptions: { maxParamLength: 5000 },
     // the client IP (rate limits, audit) comes from X-Forwarded-For only when TRUST_PROXY says so
