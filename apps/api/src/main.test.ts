@@ -61,6 +61,25 @@ describe("start-up refusals", () => {
     }
   });
 
+  it("an unreachable Redis is one clear line, without ioredis's stacks", async () => {
+    const { code, output } = await runMain({ REDIS_URL: "redis://127.0.0.1:1", DATA_DIR: join(scratch, "redis") });
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/^Cannot reach Redis at REDIS_URL=redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/m);
+    expect(output).not.toMatch(/Unhandled error event|\n\s+at /);
+  });
+
+  it("an unreachable PostgreSQL is one clear line, without Prisma's framing; details at LOG_LEVEL=debug", async () => {
+    const env = { DATABASE_URL: "postgres://postgres@127.0.0.1:1/nowhere" };
+    const { code, output } = await runMain(env);
+    expect(code).not.toBe(0);
+    expect(output.trim()).toBe(
+      "Cannot use PostgreSQL at DATABASE_URL=postgres://postgres@127.0.0.1:1/nowhere: Can't reach database server at 127.0.0.1:1",
+    );
+
+    const debug = await runMain({ ...env, LOG_LEVEL: "debug" });
+    expect(debug.output).toMatch(/DEBUG: start-up failure details[\s\S]*Invalid `prisma\.\$queryRaw\(\)` invocation/);
+  });
+
   it("a data directory on a read-only path is a clear message", async () => {
     const { code, output } = await runMain({ DATA_DIR: "/sys/platform-identity-data" });
     expect(code).not.toBe(0);

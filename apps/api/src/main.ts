@@ -3,9 +3,10 @@
 // whatever LOG_LEVEL says; everything else goes through the logger.
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
-import { openDeps, StartupError } from "./open-deps.js";
+import { openDeps } from "./open-deps.js";
 import { buildServer } from "./server.js";
 import { startSessionSweeper } from "./session-sweeper.js";
+import { StartupError } from "./startup-error.js";
 
 let logger: Logger | undefined;
 

@@ -13,16 +13,14 @@ import {
   type SessionRegistry,
 } from "@platform/auth";
 import { applyMigrations, createPrismaClient, type PrismaClient, startEmbeddedPostgres } from "@platform/db";
-import { Redis } from "ioredis";
 
 import type { Config } from "./config.js";
+import { summarizeDatabaseError } from "./database-errors.js";
 import { type ApiDeps, createDeps, type SignInLimiters } from "./deps.js";
 import { createLogger, type Logger } from "./logger.js";
+import { openRedis } from "./redis-connection.js";
 import { seedAdmin } from "./seed-admin.js";
-
-export class StartupError extends Error {
-  override name = "StartupError";
-}
+import { redactUrl, StartupError } from "./startup-error.js";
 
 export interface OpenedDeps {
   deps: ApiDeps;
@@ -37,13 +35,6 @@ interface Opened<T> {
   close(): Promise<void>;
 }
 
-/** "postgres://user:secret@host:5432/db" -> "postgres://user@host:5432/db" (never log passwords). */
-export function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  parsed.password = "";
-  return parsed.toString();
-}
-
 async function openDatabase(config: Config, report: string[]): Promise<Opened<PrismaClient>> {
   if (config.database.kind === "server") {
     const { url } = config.database;
@@ -53,20 +44,25 @@ async function openDatabase(config: Config, report: string[]): Promise<Opened<Pr
       if (config.env === "development") report.push(migrationReport(await applyMigrations(url)));
     } catch (error) {
       await prisma.$disconnect();
-      throw new StartupError(`Cannot use PostgreSQL at DATABASE_URL=${redactUrl(url)}: ${(error as Error).message}`);
+      throw new StartupError(
+        `Cannot use PostgreSQL at DATABASE_URL=${redactUrl(url)}: ${summarizeDatabaseError(error)}`,
+        { cause: error },
+      );
     }
     return { value: prisma, description: `PostgreSQL at ${redactUrl(url)}`, close: () => prisma.$disconnect() };
   }
 
   const { dataDir } = config.database;
-  const embedded = await startEmbeddedPostgres({ dataDir }).catch((error: Error) => {
-    throw new StartupError(error.message);
+  const embedded = await startEmbeddedPostgres({ dataDir }).catch((error: unknown) => {
+    throw new StartupError((error as Error).message, { cause: error });
   });
   try {
     report.push(migrationReport(await applyMigrations(embedded.url)));
   } catch (error) {
     await embedded.stop();
-    throw new StartupError(`Cannot migrate the embedded database in ${dataDir}: ${(error as Error).message}`);
+    throw new StartupError(`Cannot migrate the embedded database in ${dataDir}: ${summarizeDatabaseError(error)}`, {
+      cause: error,
+    });
   }
   const prisma = createPrismaClient({ url: embedded.url, poolMax: embedded.poolMax });
   return {
@@ -88,7 +84,7 @@ interface SharedState {
 }
 
 /** The session registry and the sign-in counters: in Redis (shared), or in this process. */
-async function openSharedState(config: Config): Promise<Opened<SharedState>> {
+async function openSharedState(config: Config, logger: Logger): Promise<Opened<SharedState>> {
   const limits = config.signInLimits;
   if (config.registry.kind === "memory") {
     const state = {
@@ -102,18 +98,7 @@ async function openSharedState(config: Config): Promise<Opened<SharedState>> {
     };
   }
   const { url } = config.registry;
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    // fail fast while Redis is away (calls get 503) instead of queueing requests
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-  });
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw new StartupError(`Cannot reach Redis at REDIS_URL=${redactUrl(url)}: ${(error as Error).message}`);
-  }
+  const redis = await openRedis(url, logger);
   const state = {
     registry: createRedisSessionRegistry({ redis }),
     signInLimiters: {
@@ -126,7 +111,7 @@ async function openSharedState(config: Config): Promise<Opened<SharedState>> {
 
 export async function openDeps(config: Config, logger: Logger = createLogger(config)): Promise<OpenedDeps> {
   const report: string[] = [];
-  const shared = await openSharedState(config);
+  const shared = await openSharedState(config, logger);
   let database: Opened<PrismaClient> | undefined;
   try {
     database = await openDatabase(config, report);
