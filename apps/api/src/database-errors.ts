@@ -13,3 +13,23 @@ export function summarizeDatabaseError(error: unknown): string {
   const last = lines.at(-1) ?? message;
   return /Message: `(.*)`\.?$/.exec(last)?.[1] ?? last;
 }
+
+/** Whether the server said the database of the URL does not exist (SQLSTATE 3D000). */
+export function isMissingDatabase(error: unknown): boolean {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } })
+    .meta?.driverAdapterError?.cause;
+  return cause?.kind === "DatabaseDoesNotExist" || cause?.originalCode === "3D000";
+}
+
+/** How to create the database a URL names, in the words of `createdb` and of SQL. */
+export function createDatabaseHint(url: string, name: string): string {
+  const { hostname, port, username } = new URL(url);
+  const shellWord = (word: string) => (/^[\w.-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+  const options = [
+    hostname && `-h ${shellWord(decodeURIComponent(hostname))}`,
+    port && `-p ${port}`,
+    username && `-U ${shellWord(decodeURIComponent(username))}`,
+  ].filter(Boolean);
+  const sqlName = `"${name.replaceAll('"', '""')}"`;
+  return `database "${name}" does not exist. Create it with \`createdb ${[...options, shellWord(name)].join(" ")}\` (or SQL: CREATE DATABASE ${sqlName};), then run \`pnpm db:migrate\``;
+}

@@ -12,10 +12,17 @@ import {
   createRedisSessionRegistry,
   type SessionRegistry,
 } from "@platform/auth";
-import { applyMigrations, createPrismaClient, type PrismaClient, startEmbeddedPostgres } from "@platform/db";
+import {
+  applyMigrations,
+  createDatabase,
+  createPrismaClient,
+  databaseNameOf,
+  type PrismaClient,
+  startEmbeddedPostgres,
+} from "@platform/db";
 
 import type { Config } from "./config.js";
-import { summarizeDatabaseError } from "./database-errors.js";
+import { createDatabaseHint, isMissingDatabase, summarizeDatabaseError } from "./database-errors.js";
 import { type ApiDeps, createDeps, type SignInLimiters } from "./deps.js";
 import { createLogger, type Logger } from "./logger.js";
 import { openRedis } from "./redis-connection.js";
@@ -40,14 +47,22 @@ async function openDatabase(config: Config, report: string[]): Promise<Opened<Pr
     const { url } = config.database;
     const prisma = createPrismaClient({ url });
     try {
-      await prisma.$queryRaw`SELECT 1`;
+      await prisma.$queryRaw`SELECT 1`.catch(async (error: unknown) => {
+        if (!isMissingDatabase(error)) throw error;
+        const name = databaseNameOf(url);
+        // in development the database is a scratch pad, as the embedded one is: make it
+        if (config.env !== "development") throw new StartupError(createDatabaseHint(url, name), { cause: error });
+        await createDatabase(url);
+        report.push(`database created: ${name} (it did not exist; created in development only)`);
+        await prisma.$queryRaw`SELECT 1`;
+      });
       if (config.env === "development") report.push(migrationReport(await applyMigrations(url)));
     } catch (error) {
       await prisma.$disconnect();
-      throw new StartupError(
-        `Cannot use PostgreSQL at DATABASE_URL=${redactUrl(url)}: ${summarizeDatabaseError(error)}`,
-        { cause: error },
-      );
+      const reason = error instanceof StartupError ? error.message : summarizeDatabaseError(error);
+      throw new StartupError(`Cannot use PostgreSQL at DATABASE_URL=${redactUrl(url)}: ${reason}`, {
+        cause: error instanceof StartupError ? error.cause : error,
+      });
     }
     return { value: prisma, description: `PostgreSQL at ${redactUrl(url)}`, close: () => prisma.$disconnect() };
   }
