@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDeps } from "./deps.js";
 import { buildServer } from "./server.js";
+import { captureLogs } from "./test-support/capture-logs.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
 
 let h: TestHarness;
@@ -53,6 +54,40 @@ describe("probes", () => {
   });
 });
 
+describe("503: a backing service is unavailable", () => {
+  it("is logged once, as SERVICE_UNAVAILABLE at warn, with the one underlying cause; the answer says when to retry", async () => {
+    const unreachable = createPrismaClient({ url: "postgres://postgres@127.0.0.1:1/nowhere" });
+    const logs = captureLogs("info");
+    const broken = await buildServer(createDeps({ ...h.deps, prisma: unreachable, logger: logs.logger }));
+    try {
+      const call = await broken.inject({
+        method: "POST",
+        url: "/trpc/auth.signIn",
+        headers: { "content-type": "application/json" },
+        payload: JSON.stringify({ json: { email: "a@example.com", password: "long-enough-password" } }),
+      });
+      expect(call.statusCode).toBe(503);
+      expect(Number(call.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+
+      const failures = logs.lines.filter((line) => line.level === "warn" || line.level === "error");
+      expect(failures).toEqual([
+        expect.objectContaining({ level: "warn", code: "SERVICE_UNAVAILABLE", path: "auth.signIn" }),
+      ]);
+      const err = failures[0]?.err as { type: string; message: string; stack: string };
+      expect(err.type).toBe("PrismaClientKnownRequestError");
+      expect(JSON.stringify(err)).not.toMatch(/INTERNAL_SERVER_ERROR|TRPCError|caused by/);
+      expect(err.stack.split("Can't reach database server")).toHaveLength(2); // once, not doubled
+
+      const ready = await broken.inject({ method: "GET", url: "/ready" });
+      expect(ready.statusCode).toBe(503);
+      expect(Number(ready.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    } finally {
+      await broken.close();
+      await unreachable.$disconnect();
+    }
+  });
+});
+
 describe("HTTP errors", () => {
   it("bad input is a 400 with a readable message and no stack", async () => {
     const response = await server.inject({
@@ -62,7 +97,7 @@ describe("HTTP errors", () => {
       payload: JSON.stringify({ json: { email: "nope", password: "x" } }),
     });
     expect(response.statusCode).toBe(400);
-    const body = response.json();
+    const body = response.json<{ error: { json: { message: string; data: { code: string } } } }>();
     expect(body.error.json.message).toMatch(/valid email/);
     expect(body.error.json.data.code).toBe("BAD_REQUEST");
     expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts/);
