@@ -112,6 +112,7 @@ describe("zero-setup start (no DATABASE_URL, no REDIS_URL)", () => {
     expect(output).toContain(`database: embedded PostgreSQL (PGlite), data in ${dataDir}`);
     expect(output).toContain("session registry: in-process (this instance only");
     expect(output).toContain("admin created: admin@example.com / correct-horse-battery-staple");
+    expect(output).toContain("CORS: any origin (development)");
 
     expect((await fetch(`${url}/ready`)).status).toBe(200);
     const signIn = await fetch(`${url}/trpc/auth.signIn`, {

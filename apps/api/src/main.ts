@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT. What people read at start-up (the banner, or why it cannot start) is plain text
 // whatever LOG_LEVEL says; everything else goes through the logger.
 import { ConfigError, loadConfig } from "./config.js";
+import { describeCorsOrigins } from "./cors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { openDeps } from "./open-deps.js";
 import { buildServer } from "./server.js";
@@ -47,7 +48,12 @@ async function main() {
     throw error;
   }
   const url = address.replace("0.0.0.0", "127.0.0.1");
-  console.log([...opened.report, `API listening on ${url} (tRPC at ${url}/trpc)`].join("\n"));
+  const banner = [
+    ...opened.report,
+    describeCorsOrigins(config.corsOrigin),
+    `API listening on ${url} (tRPC at ${url}/trpc)`,
+  ];
+  console.log(banner.join("\n"));
 }
 
 main().catch((error: unknown) => {

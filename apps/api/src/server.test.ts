@@ -107,14 +107,4 @@ describe("HTTP errors", () => {
     const response = await server.inject({ method: "GET", url: "/trpc/auth.me" });
     expect(response.statusCode).toBe(401);
   });
-
-  it("CORS answers a preflight from a browser origin in development", async () => {
-    const response = await server.inject({
-      method: "OPTIONS",
-      url: "/trpc/auth.signIn",
-      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
-    });
-    expect(response.statusCode).toBe(204);
-    expect(response.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
-  });
 });

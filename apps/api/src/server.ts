@@ -1,14 +1,14 @@
-// The HTTP server: Fastify with CORS, the tRPC router under /trpc, and the probes.
+// The HTTP server: Fastify with CORS (cors.ts), the tRPC router under /trpc, and the probes.
 //   GET /health  liveness: the process answers
 //   GET /ready   readiness: a real query against Postgres and a ping of the registry; 503 if either fails
 // `buildServer` does not listen; closing the server closes the dependencies (onClose).
-import cors from "@fastify/cors";
 import { errorDetailsOf } from "@platform/auth";
 import { TRPCError } from "@trpc/server";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify from "fastify";
 
 import { createContext } from "./context.js";
+import { registerCors } from "./cors.js";
 import type { ApiDeps } from "./deps.js";
 import { type AppRouter, appRouter } from "./router.js";
 
@@ -49,7 +49,7 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     trustProxy: deps.config.trustProxy as boolean | string[],
   });
 
-  await server.register(cors, { origin: deps.config.corsOrigin, credentials: false });
+  await registerCors(server, deps.config.corsOrigin);
 
   await server.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
