@@ -1,6 +1,6 @@
 // The real entry point, as a process: what a person sees when starting it.
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,15 +47,16 @@ describe("start-up refusals", () => {
     expect(output).toMatch(/REDIS_URL: required in production.*SESSION_STORE=memory/);
   });
 
-  it("a port already in use is a clear message, not a stack trace", async () => {
+  it("a port already in use is a clear message, not a stack trace, before anything is created", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const { code, output } = await runMain({ PORT: String(port), DATA_DIR: join(scratch, "port") });
+      const dataDir = join(scratch, "port");
+      const { code, output } = await runMain({ PORT: String(port), DATA_DIR: dataDir });
       expect(code).not.toBe(0);
-      expect(output).toContain(`Port ${port} is already in use`);
-      expect(output).not.toMatch(/\n\s+at /);
+      expect(output.trim()).toBe(`Port ${port} is already in use: stop the other process or set PORT`);
+      expect(existsSync(dataDir)).toBe(false); // no embedded database was created first
     } finally {
       blocker.close();
     }

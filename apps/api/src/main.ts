@@ -1,8 +1,9 @@
-// Entry point: configuration -> logger -> dependencies -> server -> listen. Stops cleanly on
+// Entry point: configuration -> logger -> port check -> dependencies -> server -> listen. Stops cleanly on
 // SIGTERM/SIGINT. What people read at start-up (the banner, or why it cannot start) is plain text
 // whatever LOG_LEVEL says; everything else goes through the logger.
 import { ConfigError, loadConfig } from "./config.js";
 import { describeCorsOrigins } from "./cors.js";
+import { assertPortAvailable, describeListenError } from "./listen-port.js";
 import { createLogger, type Logger } from "./logger.js";
 import { openDeps } from "./open-deps.js";
 import { buildServer } from "./server.js";
@@ -17,6 +18,7 @@ async function main() {
   if (config.jwt.isDevelopmentSecret) {
     logger.warn("JWT_SECRET is not set; using the development-only secret. Never do this in production.");
   }
+  await assertPortAvailable(config.host, config.port);
   const opened = await openDeps(config, logger);
   const stopSweeping = startSessionSweeper(opened.deps);
   const server = await buildServer(opened.deps, {
@@ -42,10 +44,7 @@ async function main() {
     address = await server.listen({ host: config.host, port: config.port });
   } catch (error) {
     await server.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE")
-      throw new StartupError(`Port ${config.port} is already in use: stop the other process or set PORT`);
-    throw error;
+    throw describeListenError(error, config.host, config.port);
   }
   const url = address.replace("0.0.0.0", "127.0.0.1");
   const banner = [
