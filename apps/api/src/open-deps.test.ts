@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import { createPrismaClient, dropDatabase } from "@platform/db";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 
 import { loadConfig } from "./config.js";
 import { createSilentLogger } from "./logger.js";
@@ -49,5 +52,48 @@ describe.skipIf(!serverUrl)("DATABASE_URL naming a database that does not exist"
       await opened.close();
     }
     expect(await databaseExists()).toBe(true);
+  });
+});
+
+describe("close()", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "api-open-deps-"));
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** The database of this run (a server when DATABASE_URL is set, else embedded) and these variables. */
+  const configWith = (env: Record<string, string>) =>
+    loadConfig({
+      NODE_ENV: "test",
+      JWT_SECRET: testJwtSecret,
+      ...(serverUrl ? { DATABASE_URL: serverUrl } : { DATA_DIR: join(scratch, randomUUID()) }),
+      ...env,
+    });
+  /** Open sockets and servers: what would keep the process alive after close (timers are checked apart). */
+  const openSockets = () => process.getActiveResourcesInfo().filter((kind) => kind.startsWith("TCP")).length;
+
+  it("in-process registry: stops every timer openDeps started (the registry's and the rate limiters' sweeps)", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const before = openSockets();
+    const opened = await openDeps(configWith({ SESSION_STORE: "memory" }), createSilentLogger());
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    await opened.close();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.useRealTimers();
+    // sockets finish closing a few ticks after close() resolves
+    await expect.poll(openSockets).toBeLessThanOrEqual(before);
+  });
+
+  it.skipIf(!process.env.REDIS_URL)("Redis: closes the connection", async () => {
+    const before = openSockets();
+    const opened = await openDeps(configWith({ REDIS_URL: process.env.REDIS_URL ?? "" }), createSilentLogger());
+    await opened.deps.registry.ping();
+    expect(openSockets()).toBeGreaterThan(before);
+    await opened.close();
+    await expect(opened.deps.registry.ping()).rejects.toThrow();
+    await expect.poll(openSockets).toBeLessThanOrEqual(before);
   });
 });

@@ -98,6 +98,15 @@ interface SharedState {
   signInLimiters: SignInLimiters;
 }
 
+/**
+ * Closes the limiters (in process they run a sweep timer each; in Redis they only borrow the
+ * connection) and then the registry (which owns the Redis connection).
+ */
+async function closeSharedState({ registry, signInLimiters }: SharedState): Promise<void> {
+  await Promise.allSettled([signInLimiters.account.close(), signInLimiters.ip.close()]);
+  await registry.close();
+}
+
 /** The session registry and the sign-in counters: in Redis (shared), or in this process. */
 async function openSharedState(config: Config, logger: Logger): Promise<Opened<SharedState>> {
   const limits = config.signInLimits;
@@ -109,7 +118,7 @@ async function openSharedState(config: Config, logger: Logger): Promise<Opened<S
     return {
       value: state,
       description: "in-process (this instance only: sessions are not shared; set REDIS_URL to share them)",
-      close: () => state.registry.close(),
+      close: () => closeSharedState(state),
     };
   }
   const { url } = config.registry;
@@ -121,7 +130,7 @@ async function openSharedState(config: Config, logger: Logger): Promise<Opened<S
       ip: createRedisRateLimiter({ redis, name: "ip", ...limits.ip }),
     },
   };
-  return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => state.registry.close() };
+  return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => closeSharedState(state) };
 }
 
 export async function openDeps(config: Config, logger: Logger = createLogger(config)): Promise<OpenedDeps> {
