@@ -4,14 +4,17 @@
 // turns off the rules that would fight it.
 import js from "@eslint/js";
 import { defineConfig, globalIgnores } from "eslint/config";
-import globals from "globals";
 import prettier from "eslint-config-prettier";
 import simpleImportSort from "eslint-plugin-simple-import-sort";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
-// Only the configuration module and the test support read the environment (CONVENTIONS rule 2).
+// Only the configuration module and the test support read the environment (CONVENTIONS rule 2),
+// and command-line scripts that are not part of the API and have a tiny configuration of their
+// own, read in one function at their top.
 const mayReadEnvironment = [
   "apps/api/src/config.ts",
+  "packages/client/scripts/verify.ts",
   "**/testing.ts",
   "**/test-support/**",
   "**/*.test.ts",
