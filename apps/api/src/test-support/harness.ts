@@ -63,7 +63,7 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
     callerWith: (request) => createCaller(deps, request),
     withConfig: (overrides) => depsFor(testConfig({ ...env, ...overrides })),
     forgetRegistry: () => registry.forgetAll(),
-    async createUser({ email, password, roles = ["user"], name = email.split("@")[0]! }) {
+    async createUser({ email, password, roles = ["user"], name = email.split("@")[0] ?? email }) {
       return deps.prisma.user.create({
         data: { email, name, roles, passwordHash: await hashPassword(password) },
         select: { id: true, email: true },
