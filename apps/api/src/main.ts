@@ -1,6 +1,6 @@
-// Entry point: configuration -> logger -> port check -> dependencies -> server -> listen. Stops cleanly on
-// SIGTERM/SIGINT. What people read at start-up (the banner, or why it cannot start) is plain text
-// whatever LOG_LEVEL says; everything else goes through the logger.
+// Entry point: configuration -> logger -> port check -> dependencies -> server -> listen. Stops
+// cleanly on SIGTERM/SIGINT. What people read at start-up (the banner, or why it cannot start) is
+// plain text whatever LOG_LEVEL says; everything else goes through the logger.
 import { ConfigError, loadConfig } from "./config.js";
 import { describeCorsOrigins } from "./cors.js";
 import { assertPortAvailable, describeListenError } from "./listen-port.js";

@@ -4,7 +4,8 @@
 //             (the sign-in rate-limit counters live with it)
 // The embedded database is always migrated on start (nobody else can reach it to do so); a
 // server is migrated on start in development, and with `pnpm db:migrate` elsewhere. In
-// development the admin is created too.
+// development a server database that does not exist yet is created, and so is the admin.
+// `close()` closes everything opened here.
 import {
   createMemoryRateLimiter,
   createMemorySessionRegistry,
