@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDeps } from "./deps.js";
 import { buildServer } from "./server.js";
-import { captureLogs } from "./test-support/capture-logs.js";
+import { type CapturedLogs, captureLogs } from "./test-support/capture-logs.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
 
 let h: TestHarness;
@@ -30,15 +30,32 @@ describe("probes", () => {
     expect(response.json()).toEqual({ status: "ok", checks: { database: "ok", registry: "ok" } });
   });
 
-  it("GET /ready is 503 when Postgres cannot be reached", async () => {
-    const unreachable = createPrismaClient({ url: "postgres://postgres@127.0.0.1:1/nowhere" });
-    const broken = await buildServer(createDeps({ ...h.deps, prisma: unreachable }));
-    try {
+  it("GET /ready is 503 when Postgres cannot be reached, and says when to retry", async () => {
+    await withUnreachableDatabase(async (broken) => {
       const response = await broken.inject({ method: "GET", url: "/ready" });
       expect(response.statusCode).toBe(503);
       expect(response.json()).toEqual({ status: "unavailable", checks: { database: "down", registry: "ok" } });
+      expect(Number(response.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    });
+  });
+});
 
-      // and a procedure that needs the database says 503 too, without internals
+/** A server like the others, whose database cannot be reached; its log lines are captured. */
+async function withUnreachableDatabase(run: (broken: typeof server, logs: CapturedLogs) => Promise<void>) {
+  const unreachable = createPrismaClient({ url: "postgres://postgres@127.0.0.1:1/nowhere" });
+  const logs = captureLogs("info");
+  const broken = await buildServer(createDeps({ ...h.deps, prisma: unreachable, logger: logs.logger }));
+  try {
+    await run(broken, logs);
+  } finally {
+    await broken.close();
+    await unreachable.$disconnect();
+  }
+}
+
+describe("503: a backing service is unavailable", () => {
+  it("a procedure that needs it answers 503 without internals, and says when to retry", async () => {
+    await withUnreachableDatabase(async (broken) => {
       const call = await broken.inject({
         method: "POST",
         url: "/trpc/auth.signIn",
@@ -47,28 +64,19 @@ describe("probes", () => {
       });
       expect(call.statusCode).toBe(503);
       expect(call.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stack|prisma/i);
-    } finally {
-      await broken.close();
-      await unreachable.$disconnect();
-    }
+      expect(Number(call.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    });
   });
-});
 
-describe("503: a backing service is unavailable", () => {
-  it("is logged once, as SERVICE_UNAVAILABLE at warn, with the one underlying cause; the answer says when to retry", async () => {
-    const unreachable = createPrismaClient({ url: "postgres://postgres@127.0.0.1:1/nowhere" });
-    const logs = captureLogs("info");
-    const broken = await buildServer(createDeps({ ...h.deps, prisma: unreachable, logger: logs.logger }));
-    try {
-      const call = await broken.inject({
+  it("is logged once, as SERVICE_UNAVAILABLE at warn, with the one underlying cause", async () => {
+    await withUnreachableDatabase(async (broken, logs) => {
+      await broken.inject({ method: "GET", url: "/trpc/auth.me" }); // no database needed: not logged
+      await broken.inject({
         method: "POST",
         url: "/trpc/auth.signIn",
         headers: { "content-type": "application/json" },
         payload: JSON.stringify({ json: { email: "a@example.com", password: "long-enough-password" } }),
       });
-      expect(call.statusCode).toBe(503);
-      expect(Number(call.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-
       const failures = logs.lines.filter((line) => line.level === "warn" || line.level === "error");
       expect(failures).toEqual([
         expect.objectContaining({ level: "warn", code: "SERVICE_UNAVAILABLE", path: "auth.signIn" }),
@@ -77,14 +85,7 @@ describe("503: a backing service is unavailable", () => {
       expect(err.type).toBe("PrismaClientKnownRequestError");
       expect(JSON.stringify(err)).not.toMatch(/INTERNAL_SERVER_ERROR|TRPCError|caused by/);
       expect(err.stack.split("Can't reach database server")).toHaveLength(2); // once, not doubled
-
-      const ready = await broken.inject({ method: "GET", url: "/ready" });
-      expect(ready.statusCode).toBe(503);
-      expect(Number(ready.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-    } finally {
-      await broken.close();
-      await unreachable.$disconnect();
-    }
+    });
   });
 });
 
