@@ -9,10 +9,13 @@ import simpleImportSort from "eslint-plugin-simple-import-sort";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-// Only the configuration module and the test support read the environment (CONVENTIONS rule 2).
-// The benchmark runs on the test harness's services, like the tests.
+// Only the configuration module and the test support read the environment (CONVENTIONS rule 2),
+// and command-line scripts that are not part of the API and have a tiny configuration of their
+// own, read in one function at their top. The benchmark runs on the test harness's services, like
+// the tests.
 const mayReadEnvironment = [
   "apps/api/src/config.ts",
+  "packages/client/scripts/verify.ts",
   "**/testing.ts",
   "**/test-support/**",
   "**/*.test.ts",

@@ -26,7 +26,7 @@ export interface AuditEventInput {
   details?: Prisma.InputJsonValue;
 }
 
-export async function recordAudit(deps: ApiDeps, event: AuditEventInput): Promise<void> {
+export async function recordAudit(deps: Pick<ApiDeps, "prisma" | "logger">, event: AuditEventInput): Promise<void> {
   try {
     await deps.prisma.auditEvent.create({
       data: {
@@ -40,6 +40,9 @@ export async function recordAudit(deps: ApiDeps, event: AuditEventInput): Promis
       },
     });
   } catch (error) {
-    console.error(`audit: could not record ${event.action}/${event.outcome}:`, (error as Error).message);
+    deps.logger.error(
+      { err: error, action: event.action, outcome: event.outcome },
+      `audit: could not record ${event.action}/${event.outcome}`,
+    );
   }
 }

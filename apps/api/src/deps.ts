@@ -13,6 +13,7 @@ import {
 import type { PrismaClient } from "@platform/db";
 
 import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
 import { createSessionSource } from "./session-lifecycle.js";
 
 export interface ApiDeps extends AuthDeps {
@@ -20,6 +21,8 @@ export interface ApiDeps extends AuthDeps {
   prisma: PrismaClient;
   refreshTokens: RefreshTokenService;
   signInLimiters: SignInLimiters;
+  /** The process's one logger (also Fastify's): operational messages go here, governed by LOG_LEVEL. */
+  logger: Logger;
   now: () => Date;
 }
 
@@ -35,6 +38,8 @@ export interface CreateDepsOptions {
   registry: SessionRegistry;
   /** In Redis to share counts between instances, or in-process (see open-deps.ts). */
   signInLimiters: SignInLimiters;
+  /** From `createLogger(config)`; tests pass a silent one, or one that captures lines. */
+  logger: Logger;
   now?: () => Date;
 }
 
@@ -43,6 +48,7 @@ export function createDeps({
   prisma,
   registry,
   signInLimiters,
+  logger,
   now = () => new Date(),
 }: CreateDepsOptions): ApiDeps {
   const tokens = createTokenService({ ...config.jwt, accessTokenTtlSeconds: config.accessTokenTtlSeconds, now });
@@ -57,5 +63,6 @@ export function createDeps({
     loadSession: createSessionSource(prisma, now),
     now,
     signInLimiters,
+    logger,
   };
 }

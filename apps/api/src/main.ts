@@ -1,18 +1,27 @@
-// Entry point: configuration -> dependencies -> server -> listen. Stops cleanly on SIGTERM/SIGINT.
+// Entry point: configuration -> logger -> port check -> dependencies -> server -> listen. Stops
+// cleanly on SIGTERM/SIGINT. What people read at start-up (the banner, or why it cannot start) is
+// plain text whatever LOG_LEVEL says; everything else goes through the logger.
 import { ConfigError, loadConfig } from "./config.js";
-import { openDeps, StartupError } from "./open-deps.js";
+import { describeCorsOrigins } from "./cors.js";
+import { assertPortAvailable, describeListenError } from "./listen-port.js";
+import { createLogger, type Logger } from "./logger.js";
+import { openDeps } from "./open-deps.js";
 import { buildServer } from "./server.js";
 import { startSessionSweeper } from "./session-sweeper.js";
+import { StartupError } from "./startup-error.js";
+
+let logger: Logger | undefined;
 
 async function main() {
   const config = loadConfig();
+  logger = createLogger(config);
   if (config.jwt.isDevelopmentSecret) {
-    console.warn("WARNING: JWT_SECRET is not set; using the development-only secret. Never do this in production.");
+    logger.warn("JWT_SECRET is not set; using the development-only secret. Never do this in production.");
   }
-  const opened = await openDeps(config);
+  await assertPortAvailable(config.host, config.port);
+  const opened = await openDeps(config, logger);
   const stopSweeping = startSessionSweeper(opened.deps);
   const server = await buildServer(opened.deps, {
-    logger: { level: config.logLevel },
     onClose: async () => {
       stopSweeping();
       await opened.close();
@@ -23,7 +32,7 @@ async function main() {
   const stop = async (signal: string) => {
     if (isStopping) return;
     isStopping = true;
-    console.log(`${signal} received: closing the server, the database and the registry`);
+    logger?.info(`${signal} received: closing the server, the database and the registry`);
     await server.close();
     process.exit(0);
   };
@@ -35,17 +44,22 @@ async function main() {
     address = await server.listen({ host: config.host, port: config.port });
   } catch (error) {
     await server.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE")
-      throw new StartupError(`Port ${config.port} is already in use: stop the other process or set PORT`);
-    throw error;
+    throw describeListenError(error, config.host, config.port);
   }
   const url = address.replace("0.0.0.0", "127.0.0.1");
-  console.log([...opened.report, `API listening on ${url} (tRPC at ${url}/trpc)`].join("\n"));
+  const banner = [
+    ...opened.report,
+    describeCorsOrigins(config.corsOrigin),
+    `API listening on ${url} (tRPC at ${url}/trpc)`,
+  ];
+  console.log(banner.join("\n"));
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupError) console.error(error.message);
-  else console.error("Failed to start:", error);
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    // the message says what to do; what lies beneath is for LOG_LEVEL=debug
+    if (error.cause !== undefined) logger?.debug({ err: error.cause }, "start-up failure details");
+    console.error(error.message);
+  } else console.error("Failed to start:", error);
   process.exit(1);
 });

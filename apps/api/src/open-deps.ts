@@ -4,7 +4,8 @@
 //             (the sign-in rate-limit counters live with it)
 // The embedded database is always migrated on start (nobody else can reach it to do so); a
 // server is migrated on start in development, and with `pnpm db:migrate` elsewhere. In
-// development the admin is created too.
+// development a server database that does not exist yet is created, and so is the admin.
+// `close()` closes everything opened here.
 import {
   createMemoryRateLimiter,
   createMemorySessionRegistry,
@@ -12,16 +13,22 @@ import {
   createRedisSessionRegistry,
   type SessionRegistry,
 } from "@platform/auth";
-import { applyMigrations, createPrismaClient, type PrismaClient, startEmbeddedPostgres } from "@platform/db";
-import { Redis } from "ioredis";
+import {
+  applyMigrations,
+  createDatabase,
+  createPrismaClient,
+  databaseNameOf,
+  type PrismaClient,
+  startEmbeddedPostgres,
+} from "@platform/db";
 
 import type { Config } from "./config.js";
+import { createDatabaseHint, isMissingDatabase, summarizeDatabaseError } from "./database-errors.js";
 import { type ApiDeps, createDeps, type SignInLimiters } from "./deps.js";
+import { createLogger, type Logger } from "./logger.js";
+import { openRedis } from "./redis-connection.js";
 import { seedAdmin } from "./seed-admin.js";
-
-export class StartupError extends Error {
-  override name = "StartupError";
-}
+import { redactUrl, StartupError } from "./startup-error.js";
 
 export interface OpenedDeps {
   deps: ApiDeps;
@@ -36,36 +43,42 @@ interface Opened<T> {
   close(): Promise<void>;
 }
 
-/** "postgres://user:secret@host:5432/db" -> "postgres://user@host:5432/db" (never log passwords). */
-export function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  parsed.password = "";
-  return parsed.toString();
-}
-
 async function openDatabase(config: Config, report: string[]): Promise<Opened<PrismaClient>> {
   if (config.database.kind === "server") {
     const { url } = config.database;
     const prisma = createPrismaClient({ url });
     try {
-      await prisma.$queryRaw`SELECT 1`;
+      await prisma.$queryRaw`SELECT 1`.catch(async (error: unknown) => {
+        if (!isMissingDatabase(error)) throw error;
+        const name = databaseNameOf(url);
+        // in development the database is a scratch pad, as the embedded one is: make it
+        if (config.env !== "development") throw new StartupError(createDatabaseHint(url, name), { cause: error });
+        await createDatabase(url);
+        report.push(`database created: ${name} (it did not exist; created in development only)`);
+        await prisma.$queryRaw`SELECT 1`;
+      });
       if (config.env === "development") report.push(migrationReport(await applyMigrations(url)));
     } catch (error) {
       await prisma.$disconnect();
-      throw new StartupError(`Cannot use PostgreSQL at DATABASE_URL=${redactUrl(url)}: ${(error as Error).message}`);
+      const reason = error instanceof StartupError ? error.message : summarizeDatabaseError(error);
+      throw new StartupError(`Cannot use PostgreSQL at DATABASE_URL=${redactUrl(url)}: ${reason}`, {
+        cause: error instanceof StartupError ? error.cause : error,
+      });
     }
     return { value: prisma, description: `PostgreSQL at ${redactUrl(url)}`, close: () => prisma.$disconnect() };
   }
 
   const { dataDir } = config.database;
-  const embedded = await startEmbeddedPostgres({ dataDir }).catch((error: Error) => {
-    throw new StartupError(error.message);
+  const embedded = await startEmbeddedPostgres({ dataDir }).catch((error: unknown) => {
+    throw new StartupError((error as Error).message, { cause: error });
   });
   try {
     report.push(migrationReport(await applyMigrations(embedded.url)));
   } catch (error) {
     await embedded.stop();
-    throw new StartupError(`Cannot migrate the embedded database in ${dataDir}: ${(error as Error).message}`);
+    throw new StartupError(`Cannot migrate the embedded database in ${dataDir}: ${summarizeDatabaseError(error)}`, {
+      cause: error,
+    });
   }
   const prisma = createPrismaClient({ url: embedded.url, poolMax: embedded.poolMax });
   return {
@@ -86,8 +99,17 @@ interface SharedState {
   signInLimiters: SignInLimiters;
 }
 
+/**
+ * Closes the limiters (in process they run a sweep timer each; in Redis they only borrow the
+ * connection) and then the registry (which owns the Redis connection).
+ */
+async function closeSharedState({ registry, signInLimiters }: SharedState): Promise<void> {
+  await Promise.allSettled([signInLimiters.account.close(), signInLimiters.ip.close()]);
+  await registry.close();
+}
+
 /** The session registry and the sign-in counters: in Redis (shared), or in this process. */
-async function openSharedState(config: Config): Promise<Opened<SharedState>> {
+async function openSharedState(config: Config, logger: Logger): Promise<Opened<SharedState>> {
   const limits = config.signInLimits;
   if (config.registry.kind === "memory") {
     const state = {
@@ -97,22 +119,11 @@ async function openSharedState(config: Config): Promise<Opened<SharedState>> {
     return {
       value: state,
       description: "in-process (this instance only: sessions are not shared; set REDIS_URL to share them)",
-      close: () => state.registry.close(),
+      close: () => closeSharedState(state),
     };
   }
   const { url } = config.registry;
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    // fail fast while Redis is away (calls get 503) instead of queueing requests
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-  });
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw new StartupError(`Cannot reach Redis at REDIS_URL=${redactUrl(url)}: ${(error as Error).message}`);
-  }
+  const redis = await openRedis(url, logger);
   const state = {
     registry: createRedisSessionRegistry({ redis }),
     signInLimiters: {
@@ -120,12 +131,12 @@ async function openSharedState(config: Config): Promise<Opened<SharedState>> {
       ip: createRedisRateLimiter({ redis, name: "ip", ...limits.ip }),
     },
   };
-  return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => state.registry.close() };
+  return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => closeSharedState(state) };
 }
 
-export async function openDeps(config: Config): Promise<OpenedDeps> {
+export async function openDeps(config: Config, logger: Logger = createLogger(config)): Promise<OpenedDeps> {
   const report: string[] = [];
-  const shared = await openSharedState(config);
+  const shared = await openSharedState(config, logger);
   let database: Opened<PrismaClient> | undefined;
   try {
     database = await openDatabase(config, report);
@@ -144,7 +155,7 @@ export async function openDeps(config: Config): Promise<OpenedDeps> {
   }
   const opened = database;
   return {
-    deps: createDeps({ config, prisma: opened.value, ...shared.value }),
+    deps: createDeps({ config, prisma: opened.value, ...shared.value, logger }),
     report,
     close: async () => {
       await Promise.allSettled([opened.close(), shared.close()]);

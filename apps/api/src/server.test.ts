@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDeps } from "./deps.js";
 import { buildServer } from "./server.js";
+import { type CapturedLogs, captureLogs } from "./test-support/capture-logs.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
 
 let h: TestHarness;
@@ -29,15 +30,32 @@ describe("probes", () => {
     expect(response.json()).toEqual({ status: "ok", checks: { database: "ok", registry: "ok" } });
   });
 
-  it("GET /ready is 503 when Postgres cannot be reached", async () => {
-    const unreachable = createPrismaClient({ url: "postgres://postgres@127.0.0.1:1/nowhere" });
-    const broken = await buildServer(createDeps({ ...h.deps, prisma: unreachable }));
-    try {
+  it("GET /ready is 503 when Postgres cannot be reached, and says when to retry", async () => {
+    await withUnreachableDatabase(async (broken) => {
       const response = await broken.inject({ method: "GET", url: "/ready" });
       expect(response.statusCode).toBe(503);
       expect(response.json()).toEqual({ status: "unavailable", checks: { database: "down", registry: "ok" } });
+      expect(Number(response.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    });
+  });
+});
 
-      // and a procedure that needs the database says 503 too, without internals
+/** A server like the others, whose database cannot be reached; its log lines are captured. */
+async function withUnreachableDatabase(run: (broken: typeof server, logs: CapturedLogs) => Promise<void>) {
+  const unreachable = createPrismaClient({ url: "postgres://postgres@127.0.0.1:1/nowhere" });
+  const logs = captureLogs("info");
+  const broken = await buildServer(createDeps({ ...h.deps, prisma: unreachable, logger: logs.logger }));
+  try {
+    await run(broken, logs);
+  } finally {
+    await broken.close();
+    await unreachable.$disconnect();
+  }
+}
+
+describe("503: a backing service is unavailable", () => {
+  it("a procedure that needs it answers 503 without internals, and says when to retry", async () => {
+    await withUnreachableDatabase(async (broken) => {
       const call = await broken.inject({
         method: "POST",
         url: "/trpc/auth.signIn",
@@ -46,10 +64,28 @@ describe("probes", () => {
       });
       expect(call.statusCode).toBe(503);
       expect(call.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stack|prisma/i);
-    } finally {
-      await broken.close();
-      await unreachable.$disconnect();
-    }
+      expect(Number(call.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  it("is logged once, as SERVICE_UNAVAILABLE at warn, with the one underlying cause", async () => {
+    await withUnreachableDatabase(async (broken, logs) => {
+      await broken.inject({ method: "GET", url: "/trpc/auth.me" }); // no database needed: not logged
+      await broken.inject({
+        method: "POST",
+        url: "/trpc/auth.signIn",
+        headers: { "content-type": "application/json" },
+        payload: JSON.stringify({ json: { email: "a@example.com", password: "long-enough-password" } }),
+      });
+      const failures = logs.lines.filter((line) => line.level === "warn" || line.level === "error");
+      expect(failures).toEqual([
+        expect.objectContaining({ level: "warn", code: "SERVICE_UNAVAILABLE", path: "auth.signIn" }),
+      ]);
+      const err = failures[0]?.err as { type: string; message: string; stack: string };
+      expect(err.type).toBe("PrismaClientKnownRequestError");
+      expect(JSON.stringify(err)).not.toMatch(/INTERNAL_SERVER_ERROR|TRPCError|caused by/);
+      expect(err.stack.split("Can't reach database server")).toHaveLength(2); // once, not doubled
+    });
   });
 });
 
@@ -62,7 +98,7 @@ describe("HTTP errors", () => {
       payload: JSON.stringify({ json: { email: "nope", password: "x" } }),
     });
     expect(response.statusCode).toBe(400);
-    const body = response.json();
+    const body = response.json<{ error: { json: { message: string; data: { code: string } } } }>();
     expect(body.error.json.message).toMatch(/valid email/);
     expect(body.error.json.data.code).toBe("BAD_REQUEST");
     expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts/);
@@ -71,15 +107,5 @@ describe("HTTP errors", () => {
   it("an unauthenticated call is a 401", async () => {
     const response = await server.inject({ method: "GET", url: "/trpc/auth.me" });
     expect(response.statusCode).toBe(401);
-  });
-
-  it("CORS answers a preflight from a browser origin in development", async () => {
-    const response = await server.inject({
-      method: "OPTIONS",
-      url: "/trpc/auth.signIn",
-      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
-    });
-    expect(response.statusCode).toBe(204);
-    expect(response.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
   });
 });

@@ -1,25 +1,47 @@
-// The HTTP server: Fastify with CORS, the tRPC router under /trpc, and the probes.
+// The HTTP server: Fastify with CORS (cors.ts), the tRPC router under /trpc, and the probes.
 //   GET /health  liveness: the process answers
 //   GET /ready   readiness: a real query against Postgres and a ping of the registry; 503 if either fails
 // `buildServer` does not listen; closing the server closes the dependencies (onClose).
-import cors from "@fastify/cors";
 import { errorDetailsOf } from "@platform/auth";
+import { TRPCError } from "@trpc/server";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
-import Fastify, { type FastifyServerOptions } from "fastify";
+import Fastify from "fastify";
 
 import { createContext } from "./context.js";
+import { registerCors } from "./cors.js";
 import type { ApiDeps } from "./deps.js";
 import { type AppRouter, appRouter } from "./router.js";
 
 export interface BuildServerOptions {
-  logger?: FastifyServerOptions["logger"];
   /** Called once the server has closed (e.g. to close the database and the registry). */
   onClose?: () => Promise<void>;
 }
 
+/** Sent as Retry-After with every 503: outages of Postgres or Redis are usually short. */
+export const serviceUnavailableRetryAfterSeconds = 5;
+
+/** Whole seconds a client should wait before trying again, when the error says (429) or implies (503). */
+function retryAfterSecondsOf(error: TRPCError): number | undefined {
+  const { retryAfterSeconds } = errorDetailsOf(error);
+  if (retryAfterSeconds !== undefined) return retryAfterSeconds;
+  return error.code === "SERVICE_UNAVAILABLE" ? serviceUnavailableRetryAfterSeconds : undefined;
+}
+
+/**
+ * The error that made a call fail, under tRPC's wrappers: a 503 wraps the 500 that wraps the
+ * driver's error, and each wrapper repeats its message and stack, so logging the outermost one
+ * prints the cause twice and names the wrong code.
+ */
+function underlyingCause(error: TRPCError): unknown {
+  let cause: unknown = error;
+  while (cause instanceof TRPCError && cause.cause !== undefined) cause = cause.cause;
+  return cause;
+}
+
 export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {}) {
   const server = Fastify({
-    logger: options.logger ?? false,
+    // the process's one logger (silent in tests unless they capture it)
+    loggerInstance: deps.logger,
     // the batch path of tRPC lives in the URL; the default of 100 gives 414 for ~20 batched calls
     routerOptions: { maxParamLength: 5000 },
     // the client IP (rate limits, audit) comes from X-Forwarded-For only when TRUST_PROXY says so
@@ -27,7 +49,7 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     trustProxy: deps.config.trustProxy as boolean | string[],
   });
 
-  await server.register(cors, { origin: deps.config.corsOrigin, credentials: false });
+  await registerCors(server, deps.config.corsOrigin);
 
   await server.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
@@ -41,21 +63,21 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
           userAgent: req.headers["user-agent"]?.slice(0, 512),
         }),
       responseMeta({ errors }) {
-        const retryAfter = errors
-          .map((error) => errorDetailsOf(error).retryAfterSeconds)
-          .find((seconds) => seconds !== undefined);
+        const retryAfter = errors.map(retryAfterSecondsOf).find((seconds) => seconds !== undefined);
         return retryAfter === undefined ? {} : { headers: { "retry-after": String(retryAfter) } };
       },
       onError({ error, path, req }) {
-        // expected errors (bad input, auth) are the client's business; log what is ours
-        if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {
-          req.log.error({ err: error.cause ?? error, path }, "procedure failed");
-        }
+        // expected errors (bad input, auth) are the client's business; log what is ours, once:
+        // an outage at warn (it is not a bug and it passes), anything else at error
+        const fields = { code: error.code, path, err: underlyingCause(error) };
+        if (error.code === "SERVICE_UNAVAILABLE")
+          req.log.warn(fields, "procedure failed: a backing service is unavailable");
+        else if (error.code === "INTERNAL_SERVER_ERROR") req.log.error(fields, "procedure failed");
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
-  server.get("/health", async () => ({ status: "ok" }));
+  server.get("/health", () => ({ status: "ok" }));
 
   server.get("/ready", async (request, reply) => {
     const [database, registry] = await Promise.allSettled([deps.prisma.$queryRaw`SELECT 1`, deps.registry.ping()]);
@@ -67,6 +89,7 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
       if (result.status === "rejected") request.log.warn({ err: result.reason }, `${name} is not ready`);
     }
     const isReady = database.status === "fulfilled" && registry.status === "fulfilled";
+    if (!isReady) void reply.header("retry-after", String(serviceUnavailableRetryAfterSeconds));
     return reply.code(isReady ? 200 : 503).send({ status: isReady ? "ok" : "unavailable", checks });
   });
 

@@ -10,12 +10,14 @@ export function startSessionSweeper(deps: ApiDeps): () => void {
   if (minutes === 0) return () => {};
   const sweep = () =>
     sweepExpiredSessions(deps).then(
-      (count) => count > 0 && console.log(`session sweep: deleted ${count} expired session(s)`),
-      (error: Error) => {
-        console.error(`session sweep failed: ${error.message}`);
+      (count) => {
+        if (count > 0) deps.logger.info(`session sweep: deleted ${count} expired session(s)`);
+      },
+      (error: unknown) => {
+        deps.logger.error({ err: error }, "session sweep failed");
       },
     );
-  const timer = setInterval(sweep, minutes * 60_000);
+  const timer = setInterval(() => void sweep(), minutes * 60_000);
   timer.unref();
   return () => {
     clearInterval(timer);

@@ -9,3 +9,4 @@ export type { Session, User } from "./generated/prisma/client.js";
 export { Prisma } from "./generated/prisma/client.js";
 export { applyMigrations } from "./migrate.js";
 export { repoRoot } from "./paths.js";
+export { createDatabase, databaseNameOf, dropDatabase } from "./server-database.js";

@@ -8,12 +8,11 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import pg from "pg";
-
 import { createPrismaClient, type PrismaClient } from "./client.js";
 import { snapshotEmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.js";
 import { applyMigrations } from "./migrate.js";
 import { migrationsDir, repoRoot } from "./paths.js";
+import { createDatabase, dropDatabase, withDatabase } from "./server-database.js";
 
 export interface TestDatabase {
   url: string;
@@ -29,26 +28,9 @@ export function createTestDatabase(serverUrl = process.env.DATABASE_URL): Promis
   return serverUrl ? createServerTestDatabase(serverUrl) : createEmbeddedTestDatabase();
 }
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function onServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function createServerTestDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `test_${randomUUID().replaceAll("-", "")}`;
-  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-  const url = withDatabase(serverUrl, name);
+  const url = withDatabase(serverUrl, `test_${randomUUID().replaceAll("-", "")}`);
+  await createDatabase(url);
   await applyMigrations(url);
   const prisma = createPrismaClient({ url, poolMax: 4 });
   return {
@@ -57,7 +39,7 @@ async function createServerTestDatabase(serverUrl: string): Promise<TestDatabase
     kind: "server",
     async drop() {
       await prisma.$disconnect();
-      await onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await dropDatabase(url);
     },
   };
 }

@@ -12,6 +12,7 @@ import { createTestDatabase } from "@platform/db/testing";
 import { createCaller } from "../caller.js";
 import { type Config, loadConfig } from "../config.js";
 import { type ApiDeps, createDeps } from "../deps.js";
+import { createSilentLogger } from "../logger.js";
 
 export const testJwtSecret = "test-secret-for-the-api-tests-0123456789";
 
@@ -89,6 +90,8 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
         ip: registry.createRateLimiter({ name: `${counts}:ip`, ...config.signInLimits.ip }),
       },
       now: clock.now,
+      // tests that read log lines pass their own (test-support/capture-logs.ts)
+      logger: createSilentLogger(),
     });
   };
   const deps = depsFor(testConfig(env));

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Config } from "./config.js";
+import { describeCorsOrigins } from "./cors.js";
+import { createDeps } from "./deps.js";
+import { buildServer } from "./server.js";
+import { createTestHarness, type TestHarness } from "./test-support/harness.js";
+
+let h: TestHarness;
+beforeAll(async () => {
+  h = await createTestHarness();
+});
+afterAll(() => h.close());
+
+/** A server whose only difference is config.corsOrigin. */
+async function serverWith(corsOrigin: Config["corsOrigin"]) {
+  return buildServer(createDeps({ ...h.deps, config: { ...h.deps.config, corsOrigin } }));
+}
+
+const preflight = (origin: string) => ({
+  method: "OPTIONS" as const,
+  url: "/trpc/auth.signIn",
+  headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+});
+
+describe("CORS", () => {
+  it("any origin (development): a preflight is answered with the origin reflected, and Vary: Origin", async () => {
+    const server = await serverWith(true);
+    try {
+      const response = await server.inject(preflight("http://localhost:5173"));
+      expect(response.statusCode).toBe(204);
+      expect(response.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
+      expect(response.headers.vary).toMatch(/\bOrigin\b/);
+
+      // and the call itself
+      const call = await server.inject({ method: "GET", url: "/trpc/auth.me", headers: { origin: "http://x.test" } });
+      expect(call.statusCode).toBe(401);
+      expect(call.headers["access-control-allow-origin"]).toBe("http://x.test");
+      expect(call.headers.vary).toMatch(/\bOrigin\b/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("no origins (production without CORS_ORIGIN): a preflight is refused by CORS, never reaching tRPC", async () => {
+    const server = await serverWith(false);
+    try {
+      const response = await server.inject(preflight("https://app.example.com"));
+      expect(response.statusCode).toBe(204);
+      expect(response.headers["access-control-allow-origin"]).toBeUndefined();
+      expect(response.body).toBe("");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a list: listed origins are answered, others refused; both vary by Origin", async () => {
+    const server = await serverWith(["https://a.example.com", "https://b.example.com"]);
+    try {
+      const allowed = await server.inject(preflight("https://b.example.com"));
+      expect(allowed.statusCode).toBe(204);
+      expect(allowed.headers["access-control-allow-origin"]).toBe("https://b.example.com");
+      expect(allowed.headers.vary).toMatch(/\bOrigin\b/);
+
+      const refused = await server.inject(preflight("https://evil.example.com"));
+      expect(refused.statusCode).toBe(204);
+      expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
+      expect(refused.headers.vary).toMatch(/\bOrigin\b/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("describeCorsOrigins (for the start-up banner)", () => {
+  it.each([
+    [true, "CORS: any origin (development)"],
+    [["https://a", "https://b"], "CORS: https://a, https://b"],
+    [false, "CORS: no browser origins (set CORS_ORIGIN)"],
+  ] as const)("%j -> %s", (corsOrigin, line) => {
+    expect(describeCorsOrigins(corsOrigin as Config["corsOrigin"])).toBe(line);
+  });
+});
