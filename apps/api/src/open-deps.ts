@@ -26,9 +26,10 @@ import type { Config } from "./config.js";
 import { createDatabaseHint, isMissingDatabase, summarizeDatabaseError } from "./database-errors.js";
 import { type ApiDeps, createDeps, type SignInLimiters } from "./deps.js";
 import { createLogger, type Logger } from "./logger.js";
+import { redactUrl } from "./redact-url.js";
 import { openRedis } from "./redis-connection.js";
 import { seedAdmin } from "./seed-admin.js";
-import { redactUrl, StartupError } from "./startup-error.js";
+import { StartupError } from "./startup-error.js";
 
 export interface OpenedDeps {
   deps: ApiDeps;

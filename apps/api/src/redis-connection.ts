@@ -9,7 +9,8 @@
 import { Redis } from "ioredis";
 
 import type { Logger } from "./logger.js";
-import { redactUrl, StartupError } from "./startup-error.js";
+import { redactUrl } from "./redact-url.js";
+import { StartupError } from "./startup-error.js";
 
 export async function openRedis(url: string, logger: Logger): Promise<Redis> {
   const where = redactUrl(url);

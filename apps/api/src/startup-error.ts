@@ -3,10 +3,3 @@
 export class StartupError extends Error {
   override name = "StartupError";
 }
-
-/** "postgres://user:secret@host:5432/db" -> "postgres://user@host:5432/db" (never print passwords). */
-export function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  parsed.password = "";
-  return parsed.toString();
-}
