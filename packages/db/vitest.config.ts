@@ -8,5 +8,7 @@ export default defineConfig({
   // resolve workspace packages to their TypeScript sources (see the "source" export condition)
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"] } },
-  test: { testTimeout: 30_000, hookTimeout: 60_000 },
+  // most tests here cold-start an embedded database in a new directory: ~4 s alone, many times that
+  // on a loaded 2-core machine
+  test: { testTimeout: 60_000, hookTimeout: 60_000 },
 });

@@ -52,7 +52,7 @@ describe("embedded Postgres", () => {
     const reopened = createPrismaClient({ url: second.url, poolMax: second.poolMax });
     expect(await reopened.user.findMany({ select: { email: true } })).toEqual([{ email: "kept@example.com" }]);
     await reopened.$disconnect();
-  }, 60_000);
+  });
 
   it("serves one connection at a time: a second client waits for the first instead of being refused", async () => {
     const db = await startEmbeddedPostgres();
@@ -95,7 +95,7 @@ describe("embedded Postgres", () => {
     );
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(new RegExp(`in use by another process \\(pid ${process.pid}\\)`));
-  }, 60_000);
+  });
 
   it("refuses a second start in the same process too", async () => {
     const dataDir = newDataDir();
@@ -137,7 +137,7 @@ describe("embedded Postgres", () => {
     await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(
       /could not be opened .* delete it to start afresh/,
     );
-  }, 60_000);
+  });
 
   it("explains a data directory that cannot be written", async () => {
     await expect(startEmbeddedPostgres({ dataDir: "/sys/platform-identity-data" })).rejects.toThrow(
