@@ -81,7 +81,7 @@ async function openDatabase(config: Config, report: string[]): Promise<Opened<Pr
       cause: error,
     });
   }
-  const prisma = createPrismaClient({ url: embedded.url, poolMax: embedded.poolMax });
+  const prisma = createPrismaClient({ url: embedded.url, poolMax: embedded.poolMax, timeouts: embedded.timeouts });
   return {
     value: prisma,
     description: `embedded PostgreSQL (PGlite), data in ${dataDir}${embedded.isNew ? " (new)" : ""}; one process only, set DATABASE_URL for a server`,

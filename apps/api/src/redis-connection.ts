@@ -6,15 +6,35 @@
 //   once running  an outage is one warning when it starts and one info line when it ends; each
 //                 failed attempt in between is logged at debug
 // While Redis is away, calls that need it fail fast with 503 (no offline queue, one retry).
-import { Redis } from "ioredis";
+// A partition (packets dropped, no reset) closes nothing, so time is the only sign of it:
+//   commandTimeout   a command without an answer fails after this long (the call gets 503)
+//   socketTimeout    a connection that answers nothing for this long while commands wait is
+//                    destroyed and replaced (ioredis reconnects), so no socket waits on a dead link
+//   connectTimeout   bounds a new connection's TCP handshake (its ready check is a command)
+// Commands that were written on a connection that died are not sent again on the next one
+// (autoResendUnfulfilledCommands): their callers have had their answer (503) already.
+import { Redis, type RedisOptions } from "ioredis";
 
 import type { Logger } from "./logger.js";
 import { redactUrl } from "./redact-url.js";
 import { StartupError } from "./startup-error.js";
 
+/** The hot path's commands take a millisecond or two; a call answers within 2 s during a partition. */
+export const redisTimeouts = { commandMs: 1_000, socketMs: 1_500, connectMs: 1_000 } as const;
+
+const redisOptions: RedisOptions = {
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  autoResendUnfulfilledCommands: false,
+  commandTimeout: redisTimeouts.commandMs,
+  socketTimeout: redisTimeouts.socketMs,
+  connectTimeout: redisTimeouts.connectMs,
+};
+
 export async function openRedis(url: string, logger: Logger): Promise<Redis> {
   const where = redactUrl(url);
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, redisOptions);
   let lastError: Error | undefined;
   let hasBeenReady = false;
   let isInOutage = false;

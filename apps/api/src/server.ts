@@ -1,6 +1,7 @@
 // The HTTP server: Fastify with CORS (cors.ts), the tRPC router under /trpc, and the probes.
 //   GET /health  liveness: the process answers
-//   GET /ready   readiness: a real query against Postgres and a ping of the registry; 503 if either fails
+//   GET /ready   readiness: a real query against Postgres and a ping of the registry; 503 if either
+//                fails or does not answer within `readyCheckTimeoutMs` (so it answers within 2 s)
 // `buildServer` does not listen; closing the server closes the dependencies (onClose).
 import { errorDetailsOf } from "@platform/auth";
 import { TRPCError } from "@trpc/server";
@@ -19,6 +20,22 @@ export interface BuildServerOptions {
 
 /** Sent as Retry-After with every 503: outages of Postgres or Redis are usually short. */
 export const serviceUnavailableRetryAfterSeconds = 5;
+
+/** How long /ready waits for each check: below the 2 s a partition may cost, whatever the drivers do. */
+export const readyCheckTimeoutMs = 1_500;
+
+/** `check`, failed after `ms` if it has not settled by then. */
+function withinTime<T>(check: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} did not answer within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([check, late]).finally(() => {
+    clearTimeout(timer);
+  });
+}
 
 /** Whole seconds a client should wait before trying again, when the error says (429) or implies (503). */
 function retryAfterSecondsOf(error: TRPCError): number | undefined {
@@ -80,7 +97,10 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
   server.get("/health", () => ({ status: "ok" }));
 
   server.get("/ready", async (request, reply) => {
-    const [database, registry] = await Promise.allSettled([deps.prisma.$queryRaw`SELECT 1`, deps.registry.ping()]);
+    const [database, registry] = await Promise.allSettled([
+      withinTime(deps.prisma.$queryRaw`SELECT 1`, readyCheckTimeoutMs, "the database"),
+      withinTime(deps.registry.ping(), readyCheckTimeoutMs, "the registry"),
+    ]);
     const checks = {
       database: database.status === "fulfilled" ? "ok" : "down",
       registry: registry.status === "fulfilled" ? "ok" : "down",

@@ -1,5 +1,8 @@
-// Is an error a backing service (Postgres, Redis) being unreachable, rather than a bug? Those are
-// answered with SERVICE_UNAVAILABLE (503) so clients and load balancers can retry.
+// Is an error a backing service (Postgres, Redis) being unreachable, or not answering in time,
+// rather than a bug? Those are answered with SERVICE_UNAVAILABLE (503) so clients and load
+// balancers can retry. Timeouts count: during a partition nothing is refused or reset, calls only
+// wait, and the drivers' timeouts (apps/api/src/redis-connection.ts, packages/db/src/client.ts)
+// are what ends them.
 const networkErrorCodes = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -7,8 +10,11 @@ const networkErrorCodes = new Set([
   "EPIPE",
   "ENOTFOUND",
   "EAI_AGAIN",
-  "57P01",
-  "57P03",
+  "57P01", // admin_shutdown (a failover, a restart)
+  "57P03", // cannot_connect_now (starting up)
+  "57014", // query_canceled: statement_timeout
+  "25P03", // idle_in_transaction_session_timeout
+  "57P05", // idle_session_timeout
 ]);
 const messages = [
   /Connection is closed/i,
@@ -16,6 +22,13 @@ const messages = [
   /Can't reach database server/i,
   /Connection terminated/i,
   /DatabaseNotReachable/i,
+  /Command timed out/i, // ioredis commandTimeout
+  /Socket timeout/i, // ioredis socketTimeout
+  /max retries per request/i, // ioredis, a command caught by a reconnection
+  /Query read timeout/i, // pg query_timeout
+  /timeout expired/i, // pg connectionTimeoutMillis (connecting)
+  /timeout exceeded when trying to connect/i, // pg-pool connectionTimeoutMillis (waiting for a slot)
+  /statement timeout/i,
 ];
 
 export function isServiceUnavailable(error: unknown): boolean {

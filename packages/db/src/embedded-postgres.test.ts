@@ -41,7 +41,7 @@ describe("embedded Postgres", () => {
       .map((e) => e.name)
       .sort();
     expect(await applyMigrations(first.url)).toEqual(committed);
-    const prisma = createPrismaClient({ url: first.url, poolMax: first.poolMax });
+    const prisma = createPrismaClient({ url: first.url, poolMax: first.poolMax, timeouts: first.timeouts });
     await prisma.user.create({ data: { email: "kept@example.com", name: "Kept", passwordHash: "x" } });
     await prisma.$disconnect();
     await first.stop();
@@ -49,7 +49,7 @@ describe("embedded Postgres", () => {
     const second = await start(dataDir);
     expect(second.isNew).toBe(false);
     expect(await applyMigrations(second.url)).toEqual([]);
-    const reopened = createPrismaClient({ url: second.url, poolMax: second.poolMax });
+    const reopened = createPrismaClient({ url: second.url, poolMax: second.poolMax, timeouts: second.timeouts });
     expect(await reopened.user.findMany({ select: { email: true } })).toEqual([{ email: "kept@example.com" }]);
     await reopened.$disconnect();
   });
@@ -75,7 +75,7 @@ describe("embedded Postgres", () => {
   it("stays usable after a query fails (the pool replaces its connection)", async () => {
     const db = await start(newDataDir());
     await applyMigrations(db.url);
-    const prisma = createPrismaClient({ url: db.url, poolMax: db.poolMax });
+    const prisma = createPrismaClient({ url: db.url, poolMax: db.poolMax, timeouts: db.timeouts });
     const data = { email: "twice@example.com", name: "Twice", passwordHash: "x" };
     await prisma.user.create({ data });
     await expect(prisma.user.create({ data })).rejects.toMatchObject({ code: "P2002" });

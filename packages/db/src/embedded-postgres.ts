@@ -16,10 +16,14 @@ import { join } from "node:path";
 
 import type { PGLiteSocketServer as PGLiteSocketServerClass } from "@electric-sql/pglite-socket";
 
+import { type DatabaseTimeouts, embeddedDatabaseTimeouts } from "./client.js";
+
 export interface EmbeddedPostgres {
   url: string;
   /** Clients must not open more connections than this. */
   poolMax: 1;
+  /** Clients wait longer here than on a server (one connection, queued calls; see client.ts). */
+  timeouts: DatabaseTimeouts;
   /** Where the data lives; undefined when in memory. */
   dataDir: string | undefined;
   /** Whether this start created the database (false: reopened existing data). */
@@ -192,6 +196,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   return {
     url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres`,
     poolMax: 1,
+    timeouts: embeddedDatabaseTimeouts,
     dataDir,
     isNew,
     async stop() {

@@ -1,4 +1,10 @@
-export { createPrismaClient, type PrismaClient, type PrismaClientOptions } from "./client.js";
+export {
+  createPrismaClient,
+  type DatabaseTimeouts,
+  type PrismaClient,
+  type PrismaClientOptions,
+  serverDatabaseTimeouts,
+} from "./client.js";
 export {
   type EmbeddedPostgres,
   EmbeddedPostgresError,

@@ -46,7 +46,7 @@ async function createServerTestDatabase(serverUrl: string): Promise<TestDatabase
 
 async function createEmbeddedTestDatabase(): Promise<TestDatabase> {
   const embedded = await startEmbeddedPostgres({ snapshot: await migratedSnapshot() });
-  const prisma = createPrismaClient({ url: embedded.url, poolMax: embedded.poolMax });
+  const prisma = createPrismaClient({ url: embedded.url, poolMax: embedded.poolMax, timeouts: embedded.timeouts });
   return {
     url: embedded.url,
     prisma,

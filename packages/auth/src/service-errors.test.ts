@@ -1,0 +1,67 @@
+import { type AddressInfo, createServer, type Socket } from "node:net";
+
+import { Redis } from "ioredis";
+import { describe, expect, it } from "vitest";
+
+import { isServiceUnavailable } from "./service-errors.js";
+
+/** A TCP server that accepts and never answers: a partitioned Redis as a client sees it. */
+async function withSilentServer(run: (url: string) => Promise<void>) {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await run(`redis://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe("isServiceUnavailable: timeouts (a partition only ever shows as one)", () => {
+  it("ioredis's commandTimeout", async () => {
+    await withSilentServer(async (url) => {
+      const redis = new Redis(url, { commandTimeout: 50, enableReadyCheck: false, maxRetriesPerRequest: 0 });
+      redis.on("error", () => {}); // its handshake times out too, and reconnects: not this test's business
+      try {
+        const error = await redis.get("key").catch((caught: unknown) => caught);
+        expect(error).toMatchObject({ message: "Command timed out" });
+        expect(isServiceUnavailable(error)).toBe(true);
+      } finally {
+        redis.disconnect();
+      }
+    });
+  });
+
+  // the messages and codes as pg, pg-pool and Prisma word them (packages/db/src/client.ts sets the timeouts)
+  it.each([
+    ["pg query_timeout", new Error("Query read timeout")],
+    ["pg connectionTimeoutMillis, connecting", new Error("Connection terminated due to connection timeout")],
+    ["pg connectionTimeoutMillis, the socket", new Error("timeout expired")],
+    ["pg-pool connectionTimeoutMillis, waiting for a slot", new Error("timeout exceeded when trying to connect")],
+    [
+      "statement_timeout, through Prisma",
+      new Error("Raw query failed. Code: `57014`. Message: `canceling statement due to statement timeout`"),
+    ],
+    ["statement_timeout, pg's error", Object.assign(new Error("canceling statement"), { code: "57014" })],
+    ["idle_in_transaction_session_timeout", Object.assign(new Error("terminating connection"), { code: "25P03" })],
+    ["ioredis socketTimeout", new Error("Socket timeout. Expecting data, but didn't receive any in 1500ms.")],
+    [
+      "ioredis, a command caught by a reconnection",
+      new Error("Reached the max retries per request limit (which is 1)."),
+    ],
+    ["a timeout under wrappers", new Error("procedure failed", { cause: new Error("Query read timeout") })],
+  ])("%s", (_, error) => {
+    expect(isServiceUnavailable(error)).toBe(true);
+  });
+});
+
+describe("isServiceUnavailable: not an outage", () => {
+  it.each([
+    ["a unique violation", Object.assign(new Error("duplicate key value"), { code: "23505" })],
+    ["a bug", new TypeError("Cannot read properties of undefined (reading 'id')")],
+    ["nothing", undefined],
+  ])("%s", (_, error) => {
+    expect(isServiceUnavailable(error)).toBe(false);
+  });
+});
