@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { startSession, sweepExpiredSessions } from "./session-lifecycle.js";
+import { revokeSessions, startSession, sweepExpiredSessions } from "./session-lifecycle.js";
 import { useTestHarness } from "./test-support/hooks.js";
 import { anyString } from "./test-support/matchers.js";
 
@@ -38,6 +38,40 @@ describe("startSession", () => {
       await startSession(h.deps, { id: nia.id, roles, rolesVersion }, {}, { whilePasswordHashIs: verifiedHash }),
     ).toBeNull();
     expect(await h.deps.prisma.session.count({ where: { userId: nia.id, isRevoked: false } })).toBe(1);
+  });
+});
+
+describe("revokeSessions", () => {
+  it("returns only the sessions this call revoked", async () => {
+    const ana = await h.createSignedInUser();
+    const second = await h.caller().auth.signIn({ email: ana.email, password: ana.password });
+    await h.caller(ana.token).auth.signOut();
+    const [signedOut, live] = [h.sessionIdOf(ana.refreshToken), h.sessionIdOf(second.refreshToken)];
+    expect(await revokeSessions(h.deps, ana.id)).toEqual({ revoked: [live], alreadyRevoked: [signedOut] });
+    const again = await revokeSessions(h.deps, ana.id);
+    expect({ ...again, alreadyRevoked: again.alreadyRevoked.sort() }).toEqual({
+      revoked: [],
+      alreadyRevoked: [signedOut, live].sort(),
+    });
+  });
+
+  it("of concurrent calls, each session is counted by exactly one", async () => {
+    const cy = await h.createSignedInUser();
+    for (let i = 0; i < 4; i++) await h.caller().auth.signIn({ email: cy.email, password: cy.password });
+    const results = await Promise.all([1, 2, 3].map(() => revokeSessions(h.deps, cy.id)));
+    const counted = results.flatMap(({ revoked }) => revoked);
+    expect(counted).toHaveLength(5);
+    expect(new Set(counted).size).toBe(5);
+  });
+
+  it("still writes the registry for a session Postgres already had revoked (a crash between the two writes heals)", async () => {
+    const bo = await h.createSignedInUser();
+    const sessionId = h.sessionIdOf(bo.refreshToken);
+    // the first attempt revoked the row, then died before the registry heard of it
+    await h.deps.prisma.session.update({ where: { id: sessionId }, data: { isRevoked: true } });
+    await expect(h.caller(bo.token).auth.me()).resolves.toMatchObject({ id: bo.id });
+    expect(await revokeSessions(h.deps, bo.id)).toEqual({ revoked: [], alreadyRevoked: [sessionId] });
+    await expect(h.caller(bo.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });
 

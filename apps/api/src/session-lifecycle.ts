@@ -172,28 +172,39 @@ export async function rotateRefreshToken(
 /**
  * Revokes sessions of a user, in Postgres and then in the registry: all of them, one (`only`), or
  * all but one (`except`). Idempotent: the registry is written even for sessions Postgres already
- * had revoked, so a crash between the two writes heals on retry. Returns the sessions affected.
+ * had revoked, so a crash between the two writes heals on retry. `revoked` are the sessions this
+ * call ended (what callers count and audit); `alreadyRevoked` the unexpired ones that had ended before.
  */
 export async function revokeSessions(
   deps: ApiDeps,
   userId: string,
   which: { only?: string; except?: string } = {},
-): Promise<string[]> {
-  const sessions = await deps.prisma.session.updateManyAndReturn({
-    where: {
-      userId,
-      expiresAt: { gt: deps.now() },
-      ...(which.only ? { id: which.only } : {}),
-      ...(which.except ? { NOT: { id: which.except } } : {}),
-    },
+): Promise<{ revoked: string[]; alreadyRevoked: string[] }> {
+  const where = {
+    userId,
+    expiresAt: { gt: deps.now() },
+    ...(which.only ? { id: which.only } : {}),
+    ...(which.except ? { NOT: { id: which.except } } : {}),
+  };
+  // `isRevoked: false` is re-checked under the row lock: of concurrent calls, one revokes each session
+  const revoked = await deps.prisma.session.updateManyAndReturn({
+    where: { ...where, isRevoked: false },
     data: { isRevoked: true },
+    select: { id: true },
+  });
+  const ended = await deps.prisma.session.findMany({
+    where: { ...where, isRevoked: true },
     select: { id: true, expiresAt: true },
   });
   await deps.registry.revoke(
     userId,
-    sessions.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })),
+    ended.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })),
   );
-  return sessions.map(({ id }) => id);
+  const revokedIds = revoked.map(({ id }) => id);
+  return {
+    revoked: revokedIds,
+    alreadyRevoked: ended.map(({ id }) => id).filter((id) => !revokedIds.includes(id)),
+  };
 }
 
 /** Deletes sessions that expired more than a day ago (revoked or not). Returns how many. */
