@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { revokeSessions, startSession, sweepExpiredSessions } from "./session-lifecycle.js";
 import { useTestHarness } from "./test-support/hooks.js";
-import { anyString } from "./test-support/matchers.js";
+import { anyString, stringMatching } from "./test-support/matchers.js";
 
 const h = useTestHarness();
 
@@ -27,6 +27,24 @@ describe("startSession", () => {
     );
     expect(started).toMatchObject({ sessionId: anyString(), token: anyString() });
     await expect(h.caller(started?.token).auth.me()).resolves.toMatchObject({ id: user.id });
+  });
+
+  it("session ids are 128 random bits: 22 base64url characters, all distinct, that refresh tokens carry", async () => {
+    const user = await h.createUser();
+    const { roles, rolesVersion } = await readForSignIn(user.id);
+    const started = await Promise.all(
+      Array.from({ length: 20 }, () => startSession(h.deps, { id: user.id, roles, rolesVersion })),
+    );
+    const ids = started.map(({ sessionId }) => sessionId);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    // not a timestamp and a counter: two ids in a row share no long prefix
+    expect(ids[0]?.slice(0, 8)).not.toBe(ids[1]?.slice(0, 8));
+    const first = started[0];
+    expect(first && h.sessionIdOf(first.refreshToken)).toBe(first?.sessionId);
+    await expect(h.caller().auth.refresh({ refreshToken: first?.refreshToken ?? "" })).resolves.toMatchObject({
+      refreshToken: stringMatching(/^[A-Za-z0-9_-]{22}\.1\./),
+    });
   });
 
   it("a sign-in that verified the old password cannot open a session once the password has changed", async () => {

@@ -1,5 +1,7 @@
 // Starting, rotating and ending sessions. Postgres is written first (the source of truth), then
 // the registry, so no instance can see a session that Postgres does not have.
+import { randomBytes } from "node:crypto";
+
 import type { RequestInfo, SessionSource } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
 
@@ -44,6 +46,15 @@ export function createSessionSource(prisma: PrismaClient, now: () => Date): Sess
   };
 }
 
+/**
+ * A new session's id: 128 random bits, 22 base64url characters (what refresh tokens carry). Not
+ * Prisma's cuid, which is a timestamp and a counter with about 41 random bits. Ids grant nothing
+ * alone, but nothing about one session should tell anything about another. Older cuid ids keep working.
+ */
+function createSessionId(): string {
+  return randomBytes(16).toString("base64url");
+}
+
 type SessionUser = { id: string; roles: readonly string[]; rolesVersion: number };
 type StartedSession = IssuedTokens & { sessionId: string };
 
@@ -74,6 +85,7 @@ export async function startSession(
     }
     return tx.session.create({
       data: {
+        id: createSessionId(),
         userId: user.id,
         expiresAt,
         lastUsedAt: deps.now(),
