@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -6,8 +7,9 @@ import { repoRoot } from "@platform/db";
 import { describe, expect, it } from "vitest";
 
 import { ConfigError, developmentJwtSecret, loadConfig } from "./config.js";
+import { testJwtSecret } from "./test-support/harness.js";
 
-const strongSecret = "s".repeat(48);
+const strongSecret = "q7Vd2mXr9KpL4tWz8NcB1hFy6GsJ0eUa3RkPoTiY";
 const productionServices = {
   DATABASE_URL: "postgres://db.internal/platform",
   REDIS_URL: "redis://cache.internal:6379",
@@ -145,6 +147,41 @@ describe("configuration", () => {
     expect(loadConfig(production).jwt).toMatchObject({ secret: strongSecret, isDevelopmentSecret: false });
   });
 
+  it.each([
+    ["one character repeated", "s".repeat(48), "1 distinct character, 1 distinct 3-character run"],
+    ["a word repeated", "changeme".repeat(4), "7 distinct characters, 8 distinct 3-character runs"],
+    [
+      "a word repeated, one character added",
+      `${"changeme".repeat(4)}!`,
+      "8 distinct characters, 9 distinct 3-character runs",
+    ],
+    ["16 characters twice", "0123456789abcdef".repeat(2), "16 distinct characters, 16 distinct 3-character runs"],
+  ])("in production, a predictable JWT_SECRET (%s) is refused, without echoing it", (_, secret, counted) => {
+    const problems = problemsOf({ ...production, JWT_SECRET: secret });
+    expect(problems).toEqual([
+      `JWT_SECRET must be random (at least 8 distinct characters and 20 distinct 3-character runs; e.g. openssl rand -base64 48), got ${counted}`,
+    ]);
+    expect(problems.join("\n")).not.toContain(secret.slice(0, 8));
+  });
+
+  it("a predictable JWT_SECRET is only a warning outside production", () => {
+    const config = loadConfig({ JWT_SECRET: "s".repeat(48) });
+    expect(config.jwt.secret).toBe("s".repeat(48));
+    expect(config.warnings).toEqual([
+      "JWT_SECRET is predictable (1 distinct character, 1 distinct 3-character run): production refuses it; use random bytes, e.g. openssl rand -base64 48",
+    ]);
+  });
+
+  it.each([
+    ["openssl rand -base64 48", randomBytes(48).toString("base64")],
+    ["openssl rand -hex 16 (the shortest random secret accepted)", randomBytes(16).toString("hex")],
+    ["a passphrase", "correct horse battery staple sunny"],
+    ["the test suites' secret", testJwtSecret],
+  ])("a random JWT_SECRET (%s) is accepted in production, with no warning", (_, secret) => {
+    expect(problemsOf({ ...production, JWT_SECRET: secret })).toEqual([]);
+    expect(loadConfig({ JWT_SECRET: secret }).warnings).toEqual([]);
+  });
+
   it("a refused variable is reported once, not again by the rules that depend on it", () => {
     expect(problemsOf({ SESSION_STORE: "redis", REDIS_URL: "nope" })).toEqual([
       "REDIS_URL must be a redis:// or rediss:// URL, got 'nope'",
@@ -217,6 +254,64 @@ describe("configuration", () => {
     expect(loadConfig({ SESSION_STORE: "memory", REDIS_URL: productionServices.REDIS_URL }).registry).toEqual({
       kind: "memory",
     });
+  });
+});
+
+describe("unknown variables that look like ours", () => {
+  const warningsOf = (env: Record<string, string>) => loadConfig(env).warnings;
+
+  it.each([
+    ["CORS_ORIGINS", "CORS_ORIGINS is not a setting of this service and is ignored: did you mean CORS_ORIGIN?"],
+    ["cors_origin", "cors_origin is not a setting of this service and is ignored: did you mean CORS_ORIGIN?"],
+    ["JWT_SECERT", "JWT_SECERT is not a setting of this service and is ignored: did you mean JWT_SECRET?"],
+    ["LOGLEVEL", "LOGLEVEL is not a setting of this service and is ignored: did you mean LOG_LEVEL?"],
+    ["POTR", "POTR is not a setting of this service and is ignored: did you mean PORT?"],
+    // two known names within reach (REDIS_PORT 2 edits away, REDIS_URL 1): the nearer one
+    ["REDIS_PURL", "REDIS_PURL is not a setting of this service and is ignored: did you mean REDIS_URL?"],
+    [
+      "SESSION_TTL_DAY",
+      "SESSION_TTL_DAY is not a setting of this service and is ignored: did you mean SESSION_TTL_DAYS?",
+    ],
+    [
+      "JWT_EXPIRES_IN",
+      "JWT_EXPIRES_IN is not a setting of this service and is ignored (the JWT_ settings are JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET)",
+    ],
+    [
+      "REDIS_PASSWORD",
+      "REDIS_PASSWORD is not a setting of this service and is ignored (the REDIS_ settings are REDIS_PORT, REDIS_URL)",
+    ],
+  ])("%s is a warning naming it, never its value; the start goes on", (name, warning) => {
+    const env = { [name]: "hunter2-value" };
+    expect(warningsOf(env)).toEqual([warning]);
+    expect(warningsOf(env).join("\n")).not.toContain("hunter2");
+  });
+
+  it("is silent about the documented variables and about what other programs set", () => {
+    const env = Object.fromEntries(
+      [
+        // ours, and those of the Prisma CLI and docker compose
+        ...["PORT", "HOST", "CORS_ORIGIN", "NODE_ENV", "REDIS_PORT", "POSTGRES_PORT", "SHADOW_DATABASE_URL"],
+        ...["PRISMA_SCHEMA_ENGINE_BINARY", "SIGN_IN_MAX_DELAY_MINUTES", "SESSION_STORE"],
+        // a shell, Node, pnpm, a container
+        ...["HOME", "PATH", "PWD", "HOSTNAME", "NODE_OPTIONS", "NODE_VERSION", "TERM", "USER", "LANG"],
+        ...["INIT_CWD", "PNPM_HOME", "npm_config_user_agent", "TZ", "CI", "POSTGRES_PASSWORD"],
+        // Kubernetes service links of services named redis and database
+        ...["REDIS_SERVICE_HOST", "REDIS_SERVICE_PORT", "REDIS_PORT_6379_TCP", "REDIS_PORT_6379_TCP_ADDR"],
+        ...["DATABASE_SERVICE_PORT_POSTGRES", "DATABASE_PORT_5432_TCP_PROTO"],
+      ].map((name) => [name, name === "PORT" ? "3001" : name === "NODE_ENV" ? "test" : "x"]),
+    );
+    env.REDIS_PORT = "6379";
+    env.CORS_ORIGIN = "https://app.example";
+    env.SESSION_STORE = "memory";
+    env.SIGN_IN_MAX_DELAY_MINUTES = "5";
+    expect(warningsOf(env)).toEqual([]);
+  });
+
+  it("lists every look-alike, one warning each, next to a refusal if there is one", () => {
+    expect(warningsOf({ CORS_ORIGINS: "x", JWT_SECRETS: "y" })).toHaveLength(2);
+    expect(refusalOf({ PORT: "eighty", CORS_ORIGINS: "x" })?.problems).toEqual([
+      "PORT must be a port number (0–65535), got 'eighty'",
+    ]);
   });
 });
 

@@ -3,7 +3,10 @@
 // refuses the development stand-ins), so one failed start lists every problem. Each problem names
 // its variable, what it must be and what it got; a secret is shown by its length only and a URL
 // without its password. A blank value counts as unset. No secret has a production default: with
-// NODE_ENV=production a missing, short or development JWT_SECRET stops the process before it listens.
+// NODE_ENV=production a missing, short, predictable or development JWT_SECRET stops the process
+// before it listens (predictable is only a warning elsewhere). Warnings, which never stop a start,
+// also name variables that look like ours but are not (a misspelt CORS_ORIGINS would otherwise be
+// silently ignored); they name variables only, never values.
 import { resolve } from "node:path";
 
 import { defaultRateLimitPolicy, type RateLimitPolicy } from "@platform/auth";
@@ -45,6 +48,8 @@ export interface Config {
   corsOrigin: true | false | string[];
   logLevel: string;
   admin: { email: string; password: string };
+  /** What is accepted but probably a mistake, for the logger at start-up (names, never values). */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -87,6 +92,9 @@ const urlOf = (protocols: [string, ...string[]]): Rule<string> => ({
 const anyText: Rule<string> = { schema: z.string(), expected: "text" };
 const trimmedText: Rule<string> = { schema: z.string().trim(), expected: "text" };
 
+/** A secret must be random, not merely long: at least this many distinct characters and 3-character runs. */
+const minimumSecretVariety = { characters: 8, runs: 20 };
+const randomSecretHint = "e.g. openssl rand -base64 48";
 const jwtSecretRule: Rule<string> = {
   schema: z.string().refine((secret) => Buffer.byteLength(secret) >= minimumSecretBytes),
   expected: `at least ${minimumSecretBytes} bytes`,
@@ -110,8 +118,11 @@ const trustProxyRule: Rule<string> = {
 function createReader(env: NodeJS.ProcessEnv) {
   const problems: string[] = [];
   const refused = new Set<string>();
+  /** Every variable this module reads: any other that looks like one of them is probably a typo. */
+  const names = new Set<string>();
   /** The checked value; undefined when unset (or blank), and when refused (a problem is recorded). */
   function read<T>(name: string, rule: Rule<T>): T | undefined {
+    names.add(name);
     const given = env[name];
     if (given === undefined || given.trim() === "") return undefined;
     const parsed = rule.schema.safeParse(given);
@@ -122,11 +133,11 @@ function createReader(env: NodeJS.ProcessEnv) {
   }
   /** Whether a variable was refused: rules between variables say nothing more about it. */
   const isRefused = (...names: string[]) => names.some((name) => refused.has(name));
-  return { read, isRefused, problems };
+  return { read, isRefused, problems, names };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const { read, isRefused, problems } = createReader(env);
+  const { read, isRefused, problems, names } = createReader(env);
   const vars = {
     nodeEnv: read("NODE_ENV", oneOf(["development", "production", "test"])) ?? "development",
     host: read("HOST", anyText) ?? "127.0.0.1",
@@ -157,15 +168,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: read("ADMIN_PASSWORD", adminPasswordRule) ?? "correct-horse-battery-staple",
   };
 
+  const warnings = lookAlikeWarnings(env, names);
+
   // Rules between variables, in the same pass. When NODE_ENV itself was refused, production's
   // rules are skipped: its own problem is already listed.
   const isProduction = vars.nodeEnv === "production";
+  const predictable = vars.jwtSecret === undefined ? undefined : describePredictableSecret(vars.jwtSecret);
   if (isProduction && !isRefused("JWT_SECRET")) {
     if (vars.jwtSecret === undefined) {
       problems.push(`JWT_SECRET is required in production (at least ${minimumSecretBytes} random bytes)`);
     } else if (vars.jwtSecret === developmentJwtSecret) {
       problems.push("JWT_SECRET is the development default, which production refuses: set one of your own");
+    } else if (predictable) {
+      const { characters, runs } = minimumSecretVariety;
+      problems.push(
+        `JWT_SECRET must be random (at least ${characters} distinct characters and ${runs} distinct 3-character runs; ${randomSecretHint}), got ${predictable}`,
+      );
     }
+  } else if (predictable) {
+    warnings.push(
+      `JWT_SECRET is predictable (${predictable}): production refuses it; use random bytes, ${randomSecretHint}`,
+    );
   }
   const allowEmbedded = vars.allowEmbedded === "1" || vars.allowEmbedded === "true";
   if (
@@ -222,7 +245,77 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: vars.logLevel,
     admin: { email: vars.adminEmail.trim().toLowerCase(), password: vars.adminPassword },
+    warnings,
   };
+}
+
+/**
+ * Why a secret is predictable (its variety, never its content), or undefined. Not a proof of
+ * randomness: it catches the usual mistakes (a character or a word repeated, a short key pasted
+ * twice). Random secrets pass with a wide margin: 32 hex characters have about 14 distinct
+ * characters and 30 distinct runs.
+ */
+function describePredictableSecret(secret: string): string | undefined {
+  const characters = Array.from(secret); // code points: an emoji is one character
+  const distinctCharacters = new Set(characters).size;
+  const distinctRuns = new Set(characters.slice(2).map((_, i) => characters.slice(i, i + 3).join(""))).size;
+  if (distinctCharacters >= minimumSecretVariety.characters && distinctRuns >= minimumSecretVariety.runs) {
+    return undefined;
+  }
+  const plural = (count: number, noun: string) => `${count} distinct ${noun}${count === 1 ? "" : "s"}`;
+  return `${plural(distinctCharacters, "character")}, ${plural(distinctRuns, "3-character run")}`;
+}
+
+/** Variables of the Prisma CLI and docker compose, documented with ours: not typos. */
+const otherToolsVariables = ["SHADOW_DATABASE_URL", "PRISMA_SCHEMA_ENGINE_BINARY", "POSTGRES_PORT", "REDIS_PORT"];
+/** A variable with one of these prefixes is meant for this service. */
+const ourPrefixes = ["JWT_", "SIGN_IN_", "SESSION_", "CORS_", "REDIS_", "DATABASE_", "ACCESS_TOKEN_", "REFRESH_"];
+/** Kubernetes' service links (REDIS_SERVICE_HOST, REDIS_PORT_6379_TCP_ADDR, …): set for us, not by a person. */
+const serviceLink = /_(SERVICE_HOST|SERVICE_PORT(_\w+)?|PORT(_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)$/;
+
+/**
+ * One warning for each variable that is not ours but looks like it: a known variable with other
+ * letter case or within a typo or two of its name (one for short names: HOME is not HOST), or one
+ * with our prefixes (REDIS_PASSWORD, which REDIS_URL carries instead).
+ */
+function lookAlikeWarnings(env: NodeJS.ProcessEnv, names: ReadonlySet<string>): string[] {
+  const known = [...names, ...otherToolsVariables].sort();
+  const warnings: string[] = [];
+  for (const name of Object.keys(env)) {
+    const upper = name.toUpperCase();
+    if (known.includes(name) || serviceLink.test(upper)) continue;
+    const ignored = `${name} is not a setting of this service and is ignored`;
+    const [closest] = known
+      .map((candidate) => ({ candidate, edits: editDistance(upper, candidate) }))
+      .filter(({ candidate, edits }) => edits <= (candidate.length >= 8 ? 2 : 1))
+      .sort((a, b) => a.edits - b.edits)
+      .map(({ candidate }) => candidate);
+    const prefix = ourPrefixes.find((candidate) => upper.startsWith(candidate));
+    if (closest) warnings.push(`${ignored}: did you mean ${closest}?`);
+    else if (prefix) {
+      const settings = known.filter((candidate) => candidate.startsWith(prefix)).join(", ");
+      warnings.push(`${ignored} (the ${prefix} settings are ${settings})`);
+    }
+  }
+  return warnings;
+}
+
+/** Edits (insertions, deletions, substitutions, swaps of neighbours) that turn one name into the other. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => rows[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = rows[i];
+      if (row) row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
 }
 
 /** "true" / "false", a number of hops, or a list of proxy addresses (already checked by its rule). */

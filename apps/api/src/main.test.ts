@@ -41,7 +41,10 @@ describe("start-up refusals", () => {
   });
 
   it("in production, refuses the embedded database and the in-process registry, saying why", async () => {
-    const { code, output } = await runMain({ NODE_ENV: "production", JWT_SECRET: "p".repeat(40) });
+    const { code, output } = await runMain({
+      NODE_ENV: "production",
+      JWT_SECRET: "q7Vd2mXr9KpL4tWz8NcB1hFy6GsJ0eUa3RkPoTiY",
+    });
     expect(code).not.toBe(0);
     expect(output).toMatch(/DATABASE_URL is required in production.*ALLOW_EMBEDDED=1/);
     expect(output).toMatch(/REDIS_URL is required in production.*SESSION_STORE=memory/);
@@ -93,7 +96,7 @@ describe("zero-setup start (no DATABASE_URL, no REDIS_URL)", () => {
   it("boots on the embedded database, says what it uses, seeds the admin, serves sign-in, and stops on SIGTERM", async () => {
     const dataDir = join(scratch, "zero-setup");
     const child = spawn(process.execPath, nodeArgs, {
-      env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", DATA_DIR: dataDir, CORS_ORIGINS: "x" },
     });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -128,6 +131,9 @@ describe("zero-setup start (no DATABASE_URL, no REDIS_URL)", () => {
     expect(await exitCode).toBe(0);
     // operational messages go through the logger: pretty lines in development
     expect(output).toMatch(/WARN.*JWT_SECRET is not set/);
+    expect(output).toMatch(
+      /WARN.*CORS_ORIGINS is not a setting of this service and is ignored: did you mean CORS_ORIGIN\?/,
+    );
     expect(output).toMatch(/INFO.*SIGTERM received/);
   }, 60_000);
 });

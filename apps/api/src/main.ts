@@ -18,6 +18,7 @@ async function main() {
   if (config.jwt.isDevelopmentSecret) {
     logger.warn("JWT_SECRET is not set; using the development-only secret. Never do this in production.");
   }
+  for (const warning of config.warnings) logger.warn(warning);
   await assertPortAvailable(config.host, config.port);
   const opened = await openDeps(config, logger);
   const stopSweeping = startSessionSweeper(opened.deps);

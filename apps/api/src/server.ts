@@ -1,4 +1,5 @@
-// The HTTP server: Fastify with CORS (cors.ts), the tRPC router under /trpc, and the probes.
+// The HTTP server: Fastify with security headers on every response (security-headers.ts), CORS
+// (cors.ts), the tRPC router under /trpc, and the probes.
 //   GET /health  liveness: the process answers
 //   GET /ready   readiness: a real query against Postgres and a ping of the registry; 503 if either
 //                fails or does not answer within `readyCheckTimeoutMs` (so it answers within 2 s)
@@ -12,6 +13,7 @@ import { createContext } from "./context.js";
 import { registerCors } from "./cors.js";
 import type { ApiDeps } from "./deps.js";
 import { type AppRouter, appRouter } from "./router.js";
+import { registerSecurityHeaders } from "./security-headers.js";
 
 export interface BuildServerOptions {
   /** Called once the server has closed (e.g. to close the database and the registry). */
@@ -66,6 +68,7 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     trustProxy: deps.config.trustProxy as boolean | string[],
   });
 
+  registerSecurityHeaders(server);
   await registerCors(server, deps.config.corsOrigin);
 
   await server.register(fastifyTRPCPlugin, {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { startSession, sweepExpiredSessions } from "./session-lifecycle.js";
+import { revokeSessions, startSession, sweepExpiredSessions } from "./session-lifecycle.js";
 import { useTestHarness } from "./test-support/hooks.js";
-import { anyString } from "./test-support/matchers.js";
+import { anyString, stringMatching } from "./test-support/matchers.js";
 
 const h = useTestHarness();
 
@@ -29,6 +29,24 @@ describe("startSession", () => {
     await expect(h.caller(started?.token).auth.me()).resolves.toMatchObject({ id: user.id });
   });
 
+  it("session ids are 128 random bits: 22 base64url characters, all distinct, that refresh tokens carry", async () => {
+    const user = await h.createUser();
+    const { roles, rolesVersion } = await readForSignIn(user.id);
+    const started = await Promise.all(
+      Array.from({ length: 20 }, () => startSession(h.deps, { id: user.id, roles, rolesVersion })),
+    );
+    const ids = started.map(({ sessionId }) => sessionId);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    // not a timestamp and a counter: two ids in a row share no long prefix
+    expect(ids[0]?.slice(0, 8)).not.toBe(ids[1]?.slice(0, 8));
+    const first = started[0];
+    expect(first && h.sessionIdOf(first.refreshToken)).toBe(first?.sessionId);
+    await expect(h.caller().auth.refresh({ refreshToken: first?.refreshToken ?? "" })).resolves.toMatchObject({
+      refreshToken: stringMatching(/^[A-Za-z0-9_-]{22}\.1\./),
+    });
+  });
+
   it("a sign-in that verified the old password cannot open a session once the password has changed", async () => {
     const nia = await h.createSignedInUser({ password: "old passphrase" });
     const { passwordHash: verifiedHash, roles, rolesVersion } = await readForSignIn(nia.id);
@@ -38,6 +56,40 @@ describe("startSession", () => {
       await startSession(h.deps, { id: nia.id, roles, rolesVersion }, {}, { whilePasswordHashIs: verifiedHash }),
     ).toBeNull();
     expect(await h.deps.prisma.session.count({ where: { userId: nia.id, isRevoked: false } })).toBe(1);
+  });
+});
+
+describe("revokeSessions", () => {
+  it("returns only the sessions this call revoked", async () => {
+    const ana = await h.createSignedInUser();
+    const second = await h.caller().auth.signIn({ email: ana.email, password: ana.password });
+    await h.caller(ana.token).auth.signOut();
+    const [signedOut, live] = [h.sessionIdOf(ana.refreshToken), h.sessionIdOf(second.refreshToken)];
+    expect(await revokeSessions(h.deps, ana.id)).toEqual({ revoked: [live], alreadyRevoked: [signedOut] });
+    const again = await revokeSessions(h.deps, ana.id);
+    expect({ ...again, alreadyRevoked: again.alreadyRevoked.sort() }).toEqual({
+      revoked: [],
+      alreadyRevoked: [signedOut, live].sort(),
+    });
+  });
+
+  it("of concurrent calls, each session is counted by exactly one", async () => {
+    const cy = await h.createSignedInUser();
+    for (let i = 0; i < 4; i++) await h.caller().auth.signIn({ email: cy.email, password: cy.password });
+    const results = await Promise.all([1, 2, 3].map(() => revokeSessions(h.deps, cy.id)));
+    const counted = results.flatMap(({ revoked }) => revoked);
+    expect(counted).toHaveLength(5);
+    expect(new Set(counted).size).toBe(5);
+  });
+
+  it("still writes the registry for a session Postgres already had revoked (a crash between the two writes heals)", async () => {
+    const bo = await h.createSignedInUser();
+    const sessionId = h.sessionIdOf(bo.refreshToken);
+    // the first attempt revoked the row, then died before the registry heard of it
+    await h.deps.prisma.session.update({ where: { id: sessionId }, data: { isRevoked: true } });
+    await expect(h.caller(bo.token).auth.me()).resolves.toMatchObject({ id: bo.id });
+    expect(await revokeSessions(h.deps, bo.id)).toEqual({ revoked: [], alreadyRevoked: [sessionId] });
+    await expect(h.caller(bo.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });
 

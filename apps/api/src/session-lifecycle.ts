@@ -1,5 +1,7 @@
 // Starting, rotating and ending sessions. Postgres is written first (the source of truth), then
 // the registry, so no instance can see a session that Postgres does not have.
+import { randomBytes } from "node:crypto";
+
 import type { RequestInfo, SessionSource } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
 
@@ -44,6 +46,15 @@ export function createSessionSource(prisma: PrismaClient, now: () => Date): Sess
   };
 }
 
+/**
+ * A new session's id: 128 random bits, 22 base64url characters (what refresh tokens carry). Not
+ * Prisma's cuid, which is a timestamp and a counter with about 41 random bits. Ids grant nothing
+ * alone, but nothing about one session should tell anything about another. Older cuid ids keep working.
+ */
+function createSessionId(): string {
+  return randomBytes(16).toString("base64url");
+}
+
 type SessionUser = { id: string; roles: readonly string[]; rolesVersion: number };
 type StartedSession = IssuedTokens & { sessionId: string };
 
@@ -74,6 +85,7 @@ export async function startSession(
     }
     return tx.session.create({
       data: {
+        id: createSessionId(),
         userId: user.id,
         expiresAt,
         lastUsedAt: deps.now(),
@@ -172,28 +184,39 @@ export async function rotateRefreshToken(
 /**
  * Revokes sessions of a user, in Postgres and then in the registry: all of them, one (`only`), or
  * all but one (`except`). Idempotent: the registry is written even for sessions Postgres already
- * had revoked, so a crash between the two writes heals on retry. Returns the sessions affected.
+ * had revoked, so a crash between the two writes heals on retry. `revoked` are the sessions this
+ * call ended (what callers count and audit); `alreadyRevoked` the unexpired ones that had ended before.
  */
 export async function revokeSessions(
   deps: ApiDeps,
   userId: string,
   which: { only?: string; except?: string } = {},
-): Promise<string[]> {
-  const sessions = await deps.prisma.session.updateManyAndReturn({
-    where: {
-      userId,
-      expiresAt: { gt: deps.now() },
-      ...(which.only ? { id: which.only } : {}),
-      ...(which.except ? { NOT: { id: which.except } } : {}),
-    },
+): Promise<{ revoked: string[]; alreadyRevoked: string[] }> {
+  const where = {
+    userId,
+    expiresAt: { gt: deps.now() },
+    ...(which.only ? { id: which.only } : {}),
+    ...(which.except ? { NOT: { id: which.except } } : {}),
+  };
+  // `isRevoked: false` is re-checked under the row lock: of concurrent calls, one revokes each session
+  const revoked = await deps.prisma.session.updateManyAndReturn({
+    where: { ...where, isRevoked: false },
     data: { isRevoked: true },
+    select: { id: true },
+  });
+  const ended = await deps.prisma.session.findMany({
+    where: { ...where, isRevoked: true },
     select: { id: true, expiresAt: true },
   });
   await deps.registry.revoke(
     userId,
-    sessions.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })),
+    ended.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })),
   );
-  return sessions.map(({ id }) => id);
+  const revokedIds = revoked.map(({ id }) => id);
+  return {
+    revoked: revokedIds,
+    alreadyRevoked: ended.map(({ id }) => id).filter((id) => !revokedIds.includes(id)),
+  };
 }
 
 /** Deletes sessions that expired more than a day ago (revoked or not). Returns how many. */

@@ -423,6 +423,18 @@ describe("auth.changePassword", () => {
     expect(events).toEqual([expect.objectContaining({ outcome: "success", details: { revokedSessions: 1 } })]);
   });
 
+  it("counts only the sessions it ended, not those already signed out", async () => {
+    const kim = await h.createSignedInUser({ password: "old passphrase" });
+    await h.caller().auth.signIn(credentialsOf(kim));
+    await h.caller(kim.token).auth.signOut();
+    const current = await h.caller().auth.signIn(credentialsOf(kim));
+    await expect(
+      h.caller(current.token).auth.changePassword({ currentPassword: "old passphrase", newPassword: "new passphrase" }),
+    ).resolves.toEqual({ success: true, revokedSessions: 1 });
+    const events = await h.deps.prisma.auditEvent.findMany({ where: { action: "password_change", actorId: kim.id } });
+    expect(events).toEqual([expect.objectContaining({ outcome: "success", details: { revokedSessions: 1 } })]);
+  });
+
   it("a wrong current password is 'invalid credentials' and changes nothing", async () => {
     const lee = await h.createSignedInUser();
     const before = await h.deps.prisma.user.findUniqueOrThrow({ where: { id: lee.id } });

@@ -141,7 +141,7 @@ export const authRouter = router({
         where: { id: principal.userId },
         data: { passwordHash: await hashPassword(input.newPassword) },
       });
-      const revoked = await revokeSessions(deps, principal.userId, { except: principal.sessionId });
+      const { revoked } = await revokeSessions(deps, principal.userId, { except: principal.sessionId });
       await recordAudit(deps, {
         action: "password_change",
         outcome: "success",

@@ -48,6 +48,15 @@ describe("auth.sessions.revoke", () => {
     await expect(h.caller(alice.token).auth.me()).resolves.toMatchObject({ email: alice.email });
   });
 
+  it("an own session that has already ended can be revoked again (a retry succeeds)", async () => {
+    const alice = await h.createSignedInUser();
+    const ended = await h.caller().auth.signIn(credentialsOf(alice));
+    await h.caller(ended.token).auth.signOut();
+    await expect(
+      h.caller(alice.token).auth.sessions.revoke({ id: h.sessionIdOf(ended.refreshToken) }),
+    ).resolves.toEqual({ success: true });
+  });
+
   it("another user's session id is NOT_FOUND, like an unknown one, and that session lives on (IDOR)", async () => {
     const mallory = await h.createSignedInUser();
     const victim = await h.createSignedInUser();
@@ -83,6 +92,24 @@ describe("auth.sessions.revokeOthers", () => {
       await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(h.caller(current.token).auth.me()).resolves.toMatchObject({ email: alice.email });
     expect(await h.caller(current.token).auth.sessions.list()).toEqual([expect.objectContaining({ isCurrent: true })]);
+  });
+
+  it("counts only the sessions it ended, not those already signed out, and audits those", async () => {
+    const alice = await h.createSignedInUser();
+    const signIn = () => h.caller().auth.signIn(credentialsOf(alice));
+    const live = await signIn();
+    await h.caller(alice.token).auth.signOut();
+    const current = await signIn();
+    await expect(h.caller(current.token).auth.sessions.revokeOthers()).resolves.toEqual({ revokedSessions: 1 });
+    await expect(h.caller(current.token).auth.sessions.revokeOthers()).resolves.toEqual({ revokedSessions: 0 });
+    const events = await h.deps.prisma.auditEvent.findMany({
+      where: { action: "session_revoke", actorId: alice.id },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+    expect(events.map((event) => event.details)).toEqual([
+      { sessionIds: [h.sessionIdOf(live.refreshToken)] },
+      { sessionIds: [] },
+    ]);
   });
 
   it("needs a signed-in caller", async () => {

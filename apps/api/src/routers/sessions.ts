@@ -22,8 +22,9 @@ export const sessionsRouter = router({
   revoke: authedProcedure
     .input(z.strictObject({ id: sessionIdSchema }))
     .mutation(async ({ ctx: { deps, principal, request }, input }) => {
-      const revoked = await revokeSessions(deps, principal.userId, { only: input.id });
-      if (revoked.length === 0) throw errors.sessionNotFound(input.id);
+      const { revoked, alreadyRevoked } = await revokeSessions(deps, principal.userId, { only: input.id });
+      // one that has ended already is no error: a retry of a revocation that went through succeeds
+      if (revoked.length === 0 && alreadyRevoked.length === 0) throw errors.sessionNotFound(input.id);
       await recordAudit(deps, {
         action: "session_revoke",
         outcome: "success",
@@ -35,7 +36,7 @@ export const sessionsRouter = router({
     }),
 
   revokeOthers: authedProcedure.mutation(async ({ ctx: { deps, principal, request } }) => {
-    const revoked = await revokeSessions(deps, principal.userId, { except: principal.sessionId });
+    const { revoked } = await revokeSessions(deps, principal.userId, { except: principal.sessionId });
     await recordAudit(deps, {
       action: "session_revoke",
       outcome: "success",

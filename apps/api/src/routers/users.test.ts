@@ -185,6 +185,14 @@ describe("users.revokeSessions", () => {
       code: "NOT_FOUND",
     });
   });
+
+  it("counts only the sessions this call ended: signed-out ones are not counted, and a repeat ends none", async () => {
+    const [root, user] = [await createAdmin(), await h.createSignedInUser()];
+    await h.caller().auth.signIn(credentialsOf(user));
+    await h.caller(user.token).auth.signOut();
+    expect(await h.caller(root.token).users.revokeSessions({ id: user.id })).toEqual({ revokedSessions: 1 });
+    expect(await h.caller(root.token).users.revokeSessions({ id: user.id })).toEqual({ revokedSessions: 0 });
+  });
 });
 
 describe("users.delete", () => {

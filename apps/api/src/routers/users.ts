@@ -67,7 +67,7 @@ export const usersRouter = router({
   revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, principal, request }, input }) => {
     const exists = await deps.prisma.user.count({ where: { id: input.id } });
     if (!exists) throw errors.userNotFound(input.id);
-    const revoked = await revokeSessions(deps, input.id);
+    const { revoked } = await revokeSessions(deps, input.id);
     await recordAudit(deps, {
       action: "session_revoke",
       outcome: "success",
