@@ -28,6 +28,7 @@ interface Target extends TestUser {
 
 /** The caller's own session, for procedures that act on it. */
 interface Self {
+  id?: string;
   sessionId?: string;
   password: string;
 }
@@ -102,9 +103,13 @@ async function callerFor(role: Role): Promise<{ caller: Caller; self: Self }> {
   const user = await h.createSignedInUser({ roles: role === "admin" ? ["admin", "user"] : ["user"] });
   return {
     caller: h.caller(user.token),
-    self: { sessionId: h.sessionIdOf(user.refreshToken), password: user.password },
+    self: { id: user.id, sessionId: h.sessionIdOf(user.refreshToken), password: user.password },
   };
 }
+
+/** The access_denied events of the audit trail for this actor. */
+const denialsOf = (actorId: string | undefined) =>
+  h.deps.prisma.auditEvent.findMany({ where: { action: "access_denied", actorId: actorId ?? "nobody" } });
 
 describe("the access table", () => {
   it("declares every procedure of the router, and nothing else", () => {
@@ -122,12 +127,17 @@ describe.each(Object.entries(accessTable))("%s", (path, { access, input }) => {
   it(`is ${access}: anonymous, user and admin get what the table says`, async () => {
     const target = await signedInTarget();
     const outcomes: Record<string, string> = {};
+    const denials: Record<string, unknown[]> = {};
     // the admin last: its call may delete the target
     for (const role of ["anonymous", "user", "admin"] as const) {
       const { caller, self } = await callerFor(role);
       outcomes[role] = await outcomeOf(procedureAt(caller, path)(input?.(target, self)));
+      if (role !== "anonymous") denials[role] = await denialsOf(self.id);
     }
     expect(outcomes).toEqual(expectedOutcome[access]);
+    // every FORBIDDEN is in the audit trail, with the procedure and the roles it needs
+    const forbidden = [expect.objectContaining({ outcome: "failure", details: { path, requiredRoles: ["admin"] } })];
+    expect(denials).toEqual({ user: access === "admin" ? forbidden : [], admin: [] });
   });
 });
 

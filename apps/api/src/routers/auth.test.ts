@@ -47,6 +47,10 @@ describe("auth.signUp", () => {
       message: "An account with this email already exists",
     });
     expect(await countRows()).toEqual(before);
+    const refusals = await h.deps.prisma.auditEvent.findMany({ where: { action: "sign_up", outcome: "failure" } });
+    expect(refusals.filter((event) => JSON.stringify(event.details).includes(email))).toEqual([
+      expect.objectContaining({ actorId: null, details: { email, reason: "email_taken" } }),
+    ]);
   });
 
   it.each([

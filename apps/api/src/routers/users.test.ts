@@ -129,6 +129,14 @@ describe("users.setRoles", () => {
       message: stringMatching(/last admin/),
     });
     await expect(solo.caller(token).users.list()).resolves.toBeDefined();
+    expect(await solo.deps.prisma.auditEvent.findMany({ where: { action: "role_change" } })).toEqual([
+      expect.objectContaining({
+        outcome: "failure",
+        actorId: id,
+        subjectId: id,
+        details: { reason: "last_admin", roles: ["user"] },
+      }),
+    ]);
   });
 
   it("two admins demoting each other at the same moment cannot leave zero admins", async () => {
@@ -218,6 +226,9 @@ describe("users.delete", () => {
     const { h: solo, token, id } = await soloAdmin();
     await expect(solo.caller(token).users.delete({ id })).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(solo.caller(token).auth.me()).resolves.toMatchObject({ id });
+    expect(await solo.deps.prisma.auditEvent.findMany({ where: { action: "user_delete" } })).toEqual([
+      expect.objectContaining({ outcome: "failure", actorId: id, subjectId: id, details: { reason: "last_admin" } }),
+    ]);
   });
 });
 
