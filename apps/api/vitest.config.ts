@@ -1,6 +1,8 @@
 // Tests see a developer's .env too (variables already set win): with DATABASE_URL / REDIS_URL in it,
 // they run on those servers, each test file in a database of its own (see README, "Run the tests").
 import "../../packages/db/src/load-env-file.js";
+// With REQUIRE_SERVICES=1 (CI's real-services pass) a missing DATABASE_URL / REDIS_URL fails the run.
+import "../../packages/db/src/test-services.js";
 
 import { defineConfig } from "vitest/config";
 

@@ -1,5 +1,7 @@
 // Tests see a developer's .env too (variables already set win), as in apps/api (see README, "Run the tests").
 import "../db/src/load-env-file.js";
+// With REQUIRE_SERVICES=1 (CI's real-services pass) a missing DATABASE_URL / REDIS_URL fails the run.
+import "../db/src/test-services.js";
 
 import { defineConfig } from "vitest/config";
 

@@ -1,5 +1,13 @@
 // The audit trail: one row per security-relevant event, written by the code that did the thing.
 // Writing an event never fails the operation it records: a failed write is logged instead.
+// The table is append-only, enforced by a trigger (prisma/migrations/*_audit_append_only).
+//
+// Refusals are recorded too, but a flood of them must not become a flood of writes:
+//  - 429s once per block of a key, per instance (sign-in-limits.ts), not once per refused request;
+//  - FORBIDDEN and sign-up conflicts once per call: a FORBIDDEN needs a live session (the caller
+//    is accountable, and any signed-in call such as sessions.revokeOthers writes a row anyway), and
+//    a sign-up has spent from the IP's back-off budget and an argon2 hash before it conflicts;
+//  - anonymous UNAUTHORIZED (no or a bad token) is not recorded: it costs the caller nothing.
 import type { RequestInfo } from "@platform/auth";
 import type { Prisma } from "@platform/db";
 
@@ -14,6 +22,10 @@ export const auditActions = [
   "role_change",
   "session_revoke",
   "user_delete",
+  /** A signed-in caller refused for want of a role (FORBIDDEN); details: path, requiredRoles. */
+  "access_denied",
+  /** A sign-in, sign-up or password check refused by the back-off (429), once per block. */
+  "rate_limited",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

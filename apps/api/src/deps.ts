@@ -12,15 +12,19 @@ import {
 } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
 
+import { recordAudit } from "./audit-log.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import { createSessionSource } from "./session-lifecycle.js";
+import { type AuditedBlocks, createAuditedBlocks } from "./sign-in-limits.js";
 
 export interface ApiDeps extends AuthDeps {
   config: Config;
   prisma: PrismaClient;
   refreshTokens: RefreshTokenService;
   signInLimiters: SignInLimiters;
+  /** The back-off blocks whose refusals have been audited already (one row per block). */
+  auditedBlocks: AuditedBlocks;
   /** The process's one logger (also Fastify's): operational messages go here, governed by LOG_LEVEL. */
   logger: Logger;
   now: () => Date;
@@ -63,6 +67,18 @@ export function createDeps({
     loadSession: createSessionSource(prisma, now),
     now,
     signInLimiters,
+    auditedBlocks: createAuditedBlocks(),
     logger,
+    onAccessDenied: ({ principal, path, requiredRoles, request }) =>
+      recordAudit(
+        { prisma, logger },
+        {
+          action: "access_denied",
+          outcome: "failure",
+          actorId: principal.userId,
+          request,
+          details: { path, requiredRoles: [...requiredRoles] },
+        },
+      ),
   };
 }

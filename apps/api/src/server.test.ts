@@ -104,6 +104,32 @@ describe("HTTP errors", () => {
     expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts/);
   });
 
+  it("an unexpected error is a 500 that says only 'Internal server error', and is logged with its cause", async () => {
+    // a bug's error message can name tables, queries or hosts: it goes to the log, never the client
+    const logs = captureLogs("info");
+    const leaky = new Error('relation "sessions" is broken at db.internal.example:5432 (SELECT secret_column)');
+    const failing = await buildServer({ ...h.deps, loadSession: () => Promise.reject(leaky), logger: logs.logger });
+    try {
+      // a registry miss makes authentication read the session from Postgres, which fails here
+      const token = await h.deps.tokens.sign({ userId: "user_x", sessionId: "session_not_registered", roles: [] });
+      const response = await failing.inject({
+        method: "GET",
+        url: "/trpc/auth.me",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.statusCode).toBe(500);
+      const body = response.json<{ error: { json: { message: string; data: { code: string } } } }>();
+      expect(body.error.json.message).toBe("Internal server error");
+      expect(body.error.json.data.code).toBe("INTERNAL_SERVER_ERROR");
+      expect(response.body).not.toMatch(/db\.internal|secret_column|relation|stack|at .*\.ts/);
+      const logged = logs.at("error");
+      expect(logged).toEqual([expect.objectContaining({ code: "INTERNAL_SERVER_ERROR", path: "auth.me" })]);
+      expect((logged[0]?.err as { message?: string } | undefined)?.message).toBe(leaky.message);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it("an unauthenticated call is a 401", async () => {
     const response = await server.inject({ method: "GET", url: "/trpc/auth.me" });
     expect(response.statusCode).toBe(401);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { revokeSessions, startSession, sweepExpiredSessions } from "./session-lifecycle.js";
 import { useTestHarness } from "./test-support/hooks.js";
-import { anyString, stringMatching } from "./test-support/matchers.js";
+import { anyDate, anyString, stringMatching } from "./test-support/matchers.js";
 
 const h = useTestHarness();
 
@@ -90,6 +90,43 @@ describe("revokeSessions", () => {
     await expect(h.caller(bo.token).auth.me()).resolves.toMatchObject({ id: bo.id });
     expect(await revokeSessions(h.deps, bo.id)).toEqual({ revoked: [], alreadyRevoked: [sessionId] });
     await expect(h.caller(bo.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});
+
+describe("createSessionSource (the registry's fill from Postgres)", () => {
+  it("returns a live session with its user's roles", async () => {
+    const { id, refreshToken } = await h.createSignedInUser({ roles: ["user", "support"] });
+    expect(await h.deps.loadSession(h.sessionIdOf(refreshToken))).toEqual({
+      userId: id,
+      expiresAt: anyDate(),
+      roles: { roles: ["user", "support"], version: 0 },
+    });
+  });
+
+  it("returns null for an expired session, even one never revoked (test clock)", async () => {
+    const { refreshToken } = await h.createSignedInUser();
+    h.clock.advance(days(30) + 1000);
+    expect(await h.deps.loadSession(h.sessionIdOf(refreshToken))).toBeNull();
+  });
+
+  it("returns null for a revoked session", async () => {
+    const { token, refreshToken } = await h.createSignedInUser();
+    await h.caller(token).auth.signOut();
+    expect(await h.deps.loadSession(h.sessionIdOf(refreshToken))).toBeNull();
+  });
+});
+
+describe("authentication after a registry miss", () => {
+  it("refuses a token whose user is not the session's owner, and registers nothing", async () => {
+    // a validly signed token naming Bob with Alice's session id (a signing-key holder's mistake,
+    // or a forged claim): the fill from Postgres must check the owner, not only the session
+    const [alice, bob] = [await h.createSignedInUser(), await h.createSignedInUser()];
+    const aliceSession = h.sessionIdOf(alice.refreshToken);
+    const mixed = await h.deps.tokens.sign({ userId: bob.id, sessionId: aliceSession, roles: ["user"] });
+    await h.forgetRegistry();
+    await expect(h.caller(mixed).auth.sessions.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await h.deps.registry.lookup(aliceSession, bob.id)).toEqual({ status: "unknown" });
+    await expect(h.caller(alice.token).auth.sessions.list()).resolves.toHaveLength(1);
   });
 });
 

@@ -1,10 +1,13 @@
 // Sign-in rate limiting through the real procedures: shared counters (Redis when REDIS_URL is set),
 // per account and per IP, exponential back-off, TOO_MANY_REQUESTS with a wait. Every test signs in
 // with accounts and from addresses no other test uses, so no test spends another's budget.
+import { setTimeout as sleep } from "node:timers/promises";
+
 import { codeOf } from "@platform/auth/testing";
 import { describe, expect, it } from "vitest";
 
 import { buildServer } from "./server.js";
+import { createAuditedBlocks } from "./sign-in-limits.js";
 import { uniqueEmail } from "./test-support/harness.js";
 import { useTestHarness } from "./test-support/hooks.js";
 import { anyNumber, stringMatching } from "./test-support/matchers.js";
@@ -127,5 +130,70 @@ describe("over HTTP", () => {
         await server.close();
       }
     }
+  });
+});
+
+describe("refusals in the audit trail", () => {
+  /** The rate_limited events about this email. */
+  const refusalsFor = async (email: string) =>
+    (
+      await h.deps.prisma.auditEvent.findMany({ where: { action: "rate_limited" }, orderBy: { createdAt: "asc" } })
+    ).filter((event) => (event.details as { email?: string } | null)?.email === email);
+
+  it("a flood against a blocked account is one rate_limited row per block, not one per refusal", async () => {
+    const pat = await h.createUser();
+    // three free attempts, then one that earns a 1 s block
+    for (let i = 0; i < 4; i++) await codeOf(attempt(pat.email, "wrong passphrase", `192.0.2.${i}`));
+    const codes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => codeOf(attempt(pat.email, "wrong passphrase", `192.0.2.${100 + i}`))),
+    );
+    expect(codes).toEqual(Array.from({ length: 10 }, () => "TOO_MANY_REQUESTS"));
+    expect(await refusalsFor(pat.email)).toEqual([
+      expect.objectContaining({
+        outcome: "failure",
+        details: { procedure: "auth.signIn", budget: "account", email: pat.email, retryAfterSeconds: 1 },
+      }),
+    ]);
+
+    // the next block (after this one ends, one more attempt earns 2 s) is a new row
+    await sleep(1_100);
+    await codeOf(attempt(pat.email, "wrong passphrase", "192.0.2.200"));
+    expect(await codeOf(attempt(pat.email, "wrong passphrase", "192.0.2.201"))).toBe("TOO_MANY_REQUESTS");
+    expect(await codeOf(attempt(pat.email, "wrong passphrase", "192.0.2.202"))).toBe("TOO_MANY_REQUESTS");
+    expect(await refusalsFor(pat.email)).toHaveLength(2);
+  });
+
+  it("sign-ups refused by the IP's budget are recorded once per block too", async () => {
+    const ip = "192.0.2.250";
+    const signUp = (email: string) =>
+      codeOf(h.callerWith({ ip }).auth.signUp({ email, name: "Flood", password: "a fine passphrase" }));
+    for (let i = 0; i < 11; i++) await signUp(uniqueEmail("flood"));
+    const emails = Array.from({ length: 5 }, () => uniqueEmail("flood"));
+    expect(await Promise.all(emails.map(signUp))).toEqual(emails.map(() => "TOO_MANY_REQUESTS"));
+    const rows = (await Promise.all(emails.map(refusalsFor))).flat();
+    expect(rows).toEqual([expect.objectContaining({ ip, outcome: "failure" })]);
+    expect(rows[0]?.details).toMatchObject({ procedure: "auth.signUp", budget: "ip" });
+  });
+});
+
+describe("createAuditedBlocks", () => {
+  const at = (seconds: number) => new Date(seconds * 1000);
+
+  it("is new once per block of a key: again only when the block has ended", () => {
+    const blocks = createAuditedBlocks();
+    expect(blocks.isNew("account:a", 4, at(0))).toBe(true);
+    expect(blocks.isNew("account:a", 3, at(1))).toBe(false);
+    expect(blocks.isNew("ip:a", 3, at(1))).toBe(true);
+    expect(blocks.isNew("account:a", 8, at(4))).toBe(true);
+  });
+
+  it("stays bounded: when full, ended blocks go first, then the oldest", () => {
+    const blocks = createAuditedBlocks(2);
+    blocks.isNew("a", 1, at(0));
+    blocks.isNew("b", 100, at(0));
+    expect(blocks.isNew("c", 100, at(5))).toBe(true); // "a" has ended and makes room
+    expect(blocks.isNew("b", 100, at(5))).toBe(false);
+    expect(blocks.isNew("d", 100, at(5))).toBe(true); // full of live blocks: "b", the oldest, is forgotten
+    expect(blocks.isNew("b", 100, at(5))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
 // what the user's roles are now. A registry miss is filled from the source of truth (Postgres),
 // so a flushed or restarted Redis signs nobody out and resurrects nothing.
 // Returns null for every invalid path; the procedure middleware chooses the error.
+import type { RequestInfo } from "./init-auth.js";
 import type { SessionRegistry, UserRoles } from "./session-registry.js";
 import type { TokenService } from "./tokens.js";
 
@@ -18,10 +19,24 @@ export type SessionSource = (
   sessionId: string,
 ) => Promise<{ userId: string; expiresAt: Date; roles: UserRoles } | null>;
 
+/** A signed-in caller refused for want of a role (FORBIDDEN). */
+export interface AccessDenial {
+  principal: Principal;
+  /** The procedure, e.g. "users.delete". */
+  path: string;
+  requiredRoles: readonly string[];
+  request: RequestInfo;
+}
+
 export interface AuthDeps {
   tokens: TokenService;
   registry: SessionRegistry;
   loadSession: SessionSource;
+  /**
+   * Told of every FORBIDDEN before it is thrown, e.g. to audit it (the auth package has no audit
+   * log of its own). Must not throw: its error would replace the FORBIDDEN.
+   */
+  onAccessDenied?: (denial: AccessDenial) => Promise<void>;
 }
 
 const bearerPattern = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;

@@ -3,7 +3,7 @@
 // Test support (a registry and limiters per test file) is `@platform/auth/testing`.
 
 // Procedures: `initAuth<Deps>()` returns router, publicProcedure, authedProcedure, requireRole, adminProcedure.
-export { type AuthDeps, authenticate, type Principal, type SessionSource } from "./authenticate.js";
+export { type AccessDenial, type AuthDeps, authenticate, type Principal, type SessionSource } from "./authenticate.js";
 export { type AuthContext, initAuth, type RequestInfo } from "./init-auth.js";
 
 // Errors every app throws, and the error data every client reads.

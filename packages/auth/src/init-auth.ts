@@ -51,8 +51,11 @@ export function initAuth<TDeps extends AuthDeps>() {
   });
 
   const requireRole = (roles: readonly string[]) =>
-    authedProcedure.use(({ ctx, next }) => {
-      if (!roles.some((role) => ctx.principal.roles.includes(role))) throw platformErrors.missingRole(roles);
+    authedProcedure.use(async ({ ctx, path, next }) => {
+      if (!roles.some((role) => ctx.principal.roles.includes(role))) {
+        await ctx.deps.onAccessDenied?.({ principal: ctx.principal, path, requiredRoles: roles, request: ctx.request });
+        throw platformErrors.missingRole(roles);
+      }
       return next();
     });
 

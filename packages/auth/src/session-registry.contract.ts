@@ -38,6 +38,17 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
     expect(await registry.lookup(session.sessionId, newUser())).toEqual({ status: "unknown" });
   });
 
+  it("a session id under another registered user is neither live nor revoked, and that user cannot revoke it", async () => {
+    // the other user has a session and roles of their own, so only the key's user id tells them apart
+    const registry = getRegistry();
+    const [owner, other] = [newSession(newUser()), newSession(newUser())];
+    await registry.register(owner, at(0, ["user"]));
+    await registry.register(other, at(0, ["admin"]));
+    expect(await registry.lookup(owner.sessionId, other.userId)).toEqual({ status: "unknown" });
+    await registry.revoke(other.userId, [{ sessionId: owner.sessionId, expiresAt: owner.expiresAt }]);
+    expect(await registry.lookup(owner.sessionId, owner.userId)).toEqual({ status: "live", roles: ["user"] });
+  });
+
   it("revoking one session leaves the user's other sessions live", async () => {
     const registry = getRegistry();
     const userId = newUser();

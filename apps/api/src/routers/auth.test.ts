@@ -1,5 +1,7 @@
+import { needsRehash } from "@platform/auth";
 import { codeOf, forgeAccessToken, type ForgedAccessToken, hashWithWeakParameters } from "@platform/auth/testing";
-import { describe, expect, it } from "vitest";
+import argon2 from "argon2";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 
 import { credentialsOf, uniqueEmail } from "../test-support/harness.js";
 import { useTestHarness } from "../test-support/hooks.js";
@@ -45,6 +47,10 @@ describe("auth.signUp", () => {
       message: "An account with this email already exists",
     });
     expect(await countRows()).toEqual(before);
+    const refusals = await h.deps.prisma.auditEvent.findMany({ where: { action: "sign_up", outcome: "failure" } });
+    expect(refusals.filter((event) => JSON.stringify(event.details).includes(email))).toEqual([
+      expect.objectContaining({ actorId: null, details: { email, reason: "email_taken" } }),
+    ]);
   });
 
   it.each([
@@ -195,6 +201,28 @@ describe("auth.signIn", () => {
     expect(await countRows()).toEqual(before);
   });
 
+  it("an unknown email costs one argon2 verification with today's parameters, like a wrong password", async () => {
+    // deterministic rather than timed: count the verifications argon2 is asked for, and check the
+    // dummy hash costs what a real one does
+    const alice = await h.createUser();
+    const verify = vi.spyOn(argon2, "verify");
+    onTestFinished(() => {
+      verify.mockRestore();
+    });
+    await h
+      .caller()
+      .auth.signIn({ email: uniqueEmail("nobody"), password: alice.password })
+      .catch(() => undefined);
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(needsRehash(verify.mock.calls[0]?.[0] ?? "")).toBe(false); // today's parameters: the same cost
+    verify.mockClear();
+    await h
+      .caller()
+      .auth.signIn({ email: alice.email, password: "not-alices-password" })
+      .catch(() => undefined);
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+
   const wellFormed = { email: "someone@example.com", password: "long-enough-password" };
   it.each([
     ["a malformed email", { ...wellFormed, email: "not-an-email" }, /valid email/],
@@ -261,6 +289,18 @@ describe("auth.refresh", () => {
     expect(tabTwo.refreshToken).toBe(tabOne.refreshToken);
     await expect(h.caller(tabTwo.token).auth.me()).resolves.toMatchObject({ email: user.email });
     await expect(refresh(tabOne.refreshToken)).resolves.toMatchObject({ token: anyString() });
+  });
+
+  it("within the grace window, only the token just spent is a duplicate: an older one is a replay", async () => {
+    // two rotations in quick succession, then the first token again, still inside the window
+    const { refreshToken: first } = await newSession();
+    const second = await refresh(first);
+    h.clock.advance(1_000);
+    const third = await refresh(second.refreshToken);
+    h.clock.advance(1_000);
+    await expect(refresh(first)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(h.caller(third.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(refresh(third.refreshToken)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   it("after the grace window the same duplicate counts as reuse", async () => {

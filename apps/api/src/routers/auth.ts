@@ -6,7 +6,7 @@ import { recordAudit } from "../audit-log.js";
 import { errors } from "../errors.js";
 import { emailSchema, nameSchema, newPasswordSchema, passwordSchema } from "../input-schemas.js";
 import { revokeSessions, rotateRefreshToken, startSession } from "../session-lifecycle.js";
-import { clearAccountAttempts, takeIpAttempt, takeSignInAttempt } from "../sign-in-limits.js";
+import { auditRefusal, clearAccountAttempts, takeIpAttempt, takeSignInAttempt } from "../sign-in-limits.js";
 import { authedProcedure, publicProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
 import { sessionsRouter } from "./sessions.js";
@@ -17,7 +17,10 @@ export const authRouter = router({
     .input(z.strictObject({ email: emailSchema, name: nameSchema, password: newPasswordSchema }))
     .mutation(async ({ ctx: { deps, request }, input }) => {
       const attempt = await takeIpAttempt(deps, request);
-      if (!attempt.allowed) throw errors.tooManyAttempts(attempt.retryAfterSeconds);
+      if (!attempt.allowed) {
+        await auditRefusal(deps, attempt, { procedure: "auth.signUp", email: input.email, request });
+        throw errors.tooManyAttempts(attempt.retryAfterSeconds);
+      }
       const passwordHash = await hashPassword(input.password);
       const user = await deps.prisma.user
         .create({
@@ -25,11 +28,18 @@ export const authRouter = router({
           select: publicUserSelect,
         })
         .catch((error: unknown) => {
-          if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-            throw errors.emailTaken();
-          }
+          if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;
           throw error;
         });
+      if (!user) {
+        await recordAudit(deps, {
+          action: "sign_up",
+          outcome: "failure",
+          request,
+          details: { email: input.email, reason: "email_taken" },
+        });
+        throw errors.emailTaken();
+      }
       const { token, refreshToken } = await startSession(deps, { ...user, rolesVersion: 0 }, request);
       await recordAudit(deps, { action: "sign_up", outcome: "success", actorId: user.id, request });
       return { token, refreshToken, user };
@@ -39,7 +49,10 @@ export const authRouter = router({
     .input(z.strictObject({ email: emailSchema, password: passwordSchema }))
     .mutation(async ({ ctx: { deps, request }, input }) => {
       const attempt = await takeSignInAttempt(deps, input.email, request);
-      if (!attempt.allowed) throw errors.tooManyAttempts(attempt.retryAfterSeconds);
+      if (!attempt.allowed) {
+        await auditRefusal(deps, attempt, { procedure: "auth.signIn", email: input.email, request });
+        throw errors.tooManyAttempts(attempt.retryAfterSeconds);
+      }
       const account = await deps.prisma.user.findUnique({
         where: { email: input.email },
         select: { ...publicUserSelect, passwordHash: true, rolesVersion: true },
@@ -131,7 +144,10 @@ export const authRouter = router({
       if (!account) throw errors.sessionRequired();
       // the same back-off as sign-in: a stolen access token must not become a password oracle
       const attempt = await takeSignInAttempt(deps, account.email, request);
-      if (!attempt.allowed) throw errors.tooManyAttempts(attempt.retryAfterSeconds);
+      if (!attempt.allowed) {
+        await auditRefusal(deps, attempt, { procedure: "auth.changePassword", actorId: principal.userId, request });
+        throw errors.tooManyAttempts(attempt.retryAfterSeconds);
+      }
       if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
         await recordAudit(deps, { action: "password_change", outcome: "failure", actorId: principal.userId, request });
         throw errors.invalidCredentials();

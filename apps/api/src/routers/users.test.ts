@@ -129,6 +129,14 @@ describe("users.setRoles", () => {
       message: stringMatching(/last admin/),
     });
     await expect(solo.caller(token).users.list()).resolves.toBeDefined();
+    expect(await solo.deps.prisma.auditEvent.findMany({ where: { action: "role_change" } })).toEqual([
+      expect.objectContaining({
+        outcome: "failure",
+        actorId: id,
+        subjectId: id,
+        details: { reason: "last_admin", roles: ["user"] },
+      }),
+    ]);
   });
 
   it("two admins demoting each other at the same moment cannot leave zero admins", async () => {
@@ -205,10 +213,30 @@ describe("users.delete", () => {
     await expect(h.caller(root.token).users.delete({ id: user.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("revokes every session of the user in the registry, not only in Postgres", async () => {
+    // auth.me fails for a deleted user whatever the registry says; the registry is what every
+    // other procedure (and every other app of the platform) relies on
+    const root = await createAdmin();
+    const user = await h.createSignedInUser();
+    const other = await h.signIn(user.email, user.password);
+    const sessionIds = (await h.deps.prisma.session.findMany({ where: { userId: user.id } })).map(({ id }) => id);
+    expect(sessionIds).toHaveLength(2);
+    await h.caller(root.token).users.delete({ id: user.id });
+    for (const sessionId of sessionIds) {
+      expect(await h.deps.registry.lookup(sessionId, user.id)).toEqual({ status: "revoked" });
+    }
+    for (const token of [user.token, other]) {
+      await expect(h.caller(token).auth.sessions.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    }
+  });
+
   it("the last admin cannot be deleted", async () => {
     const { h: solo, token, id } = await soloAdmin();
     await expect(solo.caller(token).users.delete({ id })).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(solo.caller(token).auth.me()).resolves.toMatchObject({ id });
+    expect(await solo.deps.prisma.auditEvent.findMany({ where: { action: "user_delete" } })).toEqual([
+      expect.objectContaining({ outcome: "failure", actorId: id, subjectId: id, details: { reason: "last_admin" } }),
+    ]);
   });
 });
 

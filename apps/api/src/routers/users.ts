@@ -47,6 +47,16 @@ export const usersRouter = router({
           select: { ...publicUserSelect, rolesVersion: true },
         }),
       }));
+      if (outcome.status === "last_admin") {
+        await recordAudit(deps, {
+          action: "role_change",
+          outcome: "failure",
+          actorId: principal.userId,
+          subjectId: input.id,
+          request,
+          details: { reason: "last_admin", roles: input.roles },
+        });
+      }
       const { before, updated } = guardedOrThrow(outcome, input.id);
       // versioned: a stale write (a sign-in that read the old roles) can never undo this one,
       // and retrying after a registry failure writes a newer version that heals it
@@ -97,6 +107,16 @@ export const usersRouter = router({
         live.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })),
       );
     });
+    if (outcome.status === "last_admin") {
+      await recordAudit(deps, {
+        action: "user_delete",
+        outcome: "failure",
+        actorId: principal.userId,
+        subjectId: input.id,
+        request,
+        details: { reason: "last_admin" },
+      });
+    }
     guardedOrThrow(outcome, input.id);
     await recordAudit(deps, {
       action: "user_delete",

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+
+import { createRefreshTokenService } from "./refresh-tokens.js";
+
+const secret = "a-test-secret-that-is-long-enough-0123456789";
+const service = createRefreshTokenService(secret);
+
+/** The token with its MAC's character at `index` replaced (same length, still base64url). */
+function withMacCharacterChanged(token: string, index: number): string {
+  const [sessionId, generation, mac = ""] = token.split(".");
+  const changed = mac[index] === "A" ? "B" : "A";
+  return `${sessionId}.${generation}.${mac.slice(0, index)}${changed}${mac.slice(index + 1)}`;
+}
+
+describe("refresh tokens", () => {
+  it("read back the session and generation they were issued for", () => {
+    const token = service.issue("session_1", 7);
+    expect(token).toMatch(/^session_1\.7\.[A-Za-z0-9_-]{43}$/);
+    expect(service.read(token)).toEqual({ sessionId: "session_1", generation: 7 });
+  });
+
+  it("are the same for the same session and generation (a duplicate refresh gets the same token)", () => {
+    expect(service.issue("session_1", 3)).toBe(service.issue("session_1", 3));
+    expect(service.issue("session_1", 3)).not.toBe(service.issue("session_1", 4));
+  });
+
+  it("refuse a MAC of the right length with any character changed: the MAC is compared, not only its length", () => {
+    const token = service.issue("session_1", 0);
+    for (const index of [0, 21, 41]) expect(service.read(withMacCharacterChanged(token, index))).toBeNull();
+  });
+
+  it("refuse another session's or generation's MAC: the MAC covers both", () => {
+    const [, , mac] = service.issue("session_1", 0).split(".");
+    expect(service.read(`session_2.0.${mac}`)).toBeNull();
+    expect(service.read(`session_1.1.${mac}`)).toBeNull();
+  });
+
+  it("refuse a token made with another secret", () => {
+    const other = createRefreshTokenService("another-secret-that-is-long-enough-987654321");
+    expect(service.read(other.issue("session_1", 0))).toBeNull();
+  });
+
+  it.each([
+    ["empty", ""],
+    ["no MAC", "session_1.0"],
+    ["a short MAC", `session_1.0.${"A".repeat(42)}`],
+    ["a long MAC", `session_1.0.${"A".repeat(44)}`],
+    ["a negative generation", `session_1.-1.${"A".repeat(43)}`],
+    ["a session id with a dot", `session.1.0.${"A".repeat(43)}`],
+  ])("refuse a malformed token (%s) without throwing", (_, token) => {
+    expect(service.read(token)).toBeNull();
+  });
+});
