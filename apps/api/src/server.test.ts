@@ -2,7 +2,7 @@ import { createPrismaClient } from "@platform/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDeps } from "./deps.js";
-import { buildServer } from "./server.js";
+import { buildServer, maxBatchSize } from "./server.js";
 import { type CapturedLogs, captureLogs } from "./test-support/capture-logs.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
 
@@ -107,5 +107,49 @@ describe("HTTP errors", () => {
   it("an unauthenticated call is a 401", async () => {
     const response = await server.inject({ method: "GET", url: "/trpc/auth.me" });
     expect(response.statusCode).toBe(401);
+  });
+});
+
+describe("batch size", () => {
+  /** A POST batch of `count` sign-ups, each for a fresh email: what a hostile client could send. */
+  const signUpBatch = (count: number) => {
+    const emails = Array.from({ length: count }, (_, index) => `batch-${index}-${crypto.randomUUID()}@example.com`);
+    const inputs = Object.fromEntries(
+      emails.map((email, index) => [index, { json: { email, name: "Batch", password: "a batch passphrase" } }]),
+    );
+    const request = server.inject({
+      method: "POST",
+      url: `/trpc/${Array.from({ length: count }, () => "auth.signUp").join(",")}?batch=1`,
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify(inputs),
+    });
+    return { emails, request };
+  };
+  const usersWith = (emails: string[]) => h.deps.prisma.user.count({ where: { email: { in: emails } } });
+
+  it("runs a batch of the client's size (maxBatchSize calls)", async () => {
+    const { emails, request } = signUpBatch(maxBatchSize);
+    const response = await request;
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toHaveLength(maxBatchSize);
+    expect(await usersWith(emails)).toBe(maxBatchSize);
+  });
+
+  it("refuses a larger batch with 400 before any procedure runs", async () => {
+    const { emails, request } = signUpBatch(maxBatchSize + 1);
+    const response = await request;
+    expect(response.statusCode).toBe(400);
+    const body = response.json<{ error: { json: { message: string; data: { code: string } } } }>();
+    expect(body.error.json).toMatchObject({
+      message: "Batch call exceeds maximum size",
+      data: { code: "BAD_REQUEST" },
+    });
+    expect(await usersWith(emails)).toBe(0);
+  });
+
+  it("refuses 1,000 commas in a URL (1,001 calls) with 400", async () => {
+    const paths = Array.from({ length: 1001 }, () => "x").join(",");
+    const response = await server.inject({ method: "GET", url: `/trpc/${paths}?batch=1` });
+    expect(response.statusCode).toBe(400);
   });
 });
