@@ -1,6 +1,11 @@
+import { hashPassword } from "@platform/auth";
 import { codeOf, forgeAccessToken, type ForgedAccessToken, hashWithWeakParameters } from "@platform/auth/testing";
+import argon2 from "argon2";
 import { describe, expect, it } from "vitest";
 
+import { createCaller } from "../caller.js";
+import { createDeps } from "../deps.js";
+import { captureLogs } from "../test-support/capture-logs.js";
 import { credentialsOf, uniqueEmail } from "../test-support/harness.js";
 import { useTestHarness } from "../test-support/hooks.js";
 import { anyDate, anyString, stringMatching } from "../test-support/matchers.js";
@@ -129,6 +134,40 @@ describe("auth.signIn", () => {
     const { passwordHash } = await h.deps.prisma.user.findUniqueOrThrow({ where: { id } });
     expect(passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     await expect(h.caller().auth.signIn({ email, password: "legacy passphrase" })).resolves.toBeDefined();
+  });
+
+  it("re-hashes an argon2i hash (today's parameters, another variant) to argon2id on successful sign-in", async () => {
+    const email = uniqueEmail("legacy");
+    const passwordHash = await argon2.hash("argon2i passphrase", {
+      type: argon2.argon2i,
+      memoryCost: 19_456,
+      timeCost: 2,
+      parallelism: 1,
+    });
+    const { id } = await h.deps.prisma.user.create({ data: { email, name: "Legacy", passwordHash } });
+    await h.caller().auth.signIn({ email, password: "argon2i passphrase" });
+    const stored = await h.deps.prisma.user.findUniqueOrThrow({ where: { id } });
+    expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it("refuses the right password when the stored hash asks for too much, and logs why without hash material", async () => {
+    const email = uniqueEmail("hostile-hash");
+    const real = await hashPassword("the right passphrase");
+    const [, , , , salt = "", digest = ""] = real.split("$");
+    const passwordHash = `$argon2id$v=19$m=8388608,t=1000,p=1$${salt}$${digest}`;
+    const { id } = await h.deps.prisma.user.create({ data: { email, name: "Hostile", passwordHash } });
+    const logs = captureLogs("info");
+    const caller = createCaller(createDeps({ ...h.deps, logger: logs.logger }));
+    const started = performance.now();
+    await expect(caller.auth.signIn({ email, password: "the right passphrase" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: "invalid credentials",
+    });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(logs.at("warn")).toEqual([
+      expect.objectContaining({ userId: id, problem: stringMatching(/m=8388608.*t=1000/) }),
+    ]);
+    expect(JSON.stringify(logs.lines)).not.toContain(digest);
   });
 
   it("two concurrent sign-ins both succeed while upgrading the same weak hash", async () => {

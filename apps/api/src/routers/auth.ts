@@ -1,4 +1,4 @@
-import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "@platform/auth";
+import { hashPassword, needsRehash, storedHashProblem, verifyAgainstDummyHash, verifyPassword } from "@platform/auth";
 import { Prisma } from "@platform/db";
 import { z } from "zod";
 
@@ -49,6 +49,9 @@ export const authRouter = router({
         ? await verifyPassword(account.passwordHash, input.password)
         : await verifyAgainstDummyHash(input.password);
       if (!account || !isValid) {
+        const problem = account ? storedHashProblem(account.passwordHash) : null;
+        // not run (see verifyPassword): the owner cannot sign in until an operator resets it
+        if (problem) deps.logger.warn({ userId: account?.id, problem }, "stored password hash refused");
         await recordAudit(deps, {
           action: "sign_in",
           outcome: "failure",
