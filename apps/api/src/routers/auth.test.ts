@@ -411,6 +411,7 @@ describe("auth.me", () => {
     ["with alg: none", (token) => ({ ...token, alg: "none" })],
     ["for a session that does not exist", (token) => ({ ...token, sessionId: "no-such-session" })],
     ["for another user's session", (token) => ({ ...token, userId: "someone-else" })],
+    ["issued ten years ahead", (token) => ({ ...token, issuedAt: new Date(token.issuedAt.getTime() + days(3653)) })],
   ])("refuses a token %s with UNAUTHORIZED", async (_, change) => {
     const token = await forgeAccessToken(change(await validToken()));
     await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
