@@ -26,6 +26,16 @@ describe("passwords", () => {
     expect(await verifyPassword(hash, `${password}y`)).toBe(false);
   });
 
+  it("normalises to NFC: a password set in one Unicode form verifies when typed in the other", async () => {
+    const composed = "caf\u00e9 cr\u00e8me br\u00fbl\u00e9e"; // é as one code point (NFC, what most keyboards send)
+    const decomposed = composed.normalize("NFD"); // e + combining accent (what some macOS input sends)
+    expect(decomposed).not.toBe(composed);
+    expect(await verifyPassword(await hashPassword(composed), decomposed)).toBe(true);
+    expect(await verifyPassword(await hashPassword(decomposed), composed)).toBe(true);
+    // NFC only: compatibility forms stay distinct (the ligature ﬁ is not "fi")
+    expect(await verifyPassword(await hashPassword("pro\ufb01le passphrase"), "profile passphrase")).toBe(false);
+  });
+
   it("returns false (never throws) for a malformed hash", async () => {
     expect(await verifyPassword("not-a-hash", "whatever")).toBe(false);
   });

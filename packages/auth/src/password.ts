@@ -15,8 +15,16 @@ export const passwordHashOptions = {
   parallelism: 1,
 } as const;
 
+/**
+ * The form a password is hashed and verified in: NFC, so that "é" typed as one code point (most
+ * keyboards) and as "e" plus a combining accent (some macOS and Linux input) is one password.
+ * NFC rather than NFKC: compatibility forms (the ligature "ﬁ", full-width letters) stay distinct,
+ * as RFC 8265's OpaqueString profile leaves them.
+ */
+const normalised = (password: string) => password.normalize("NFC");
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, passwordHashOptions);
+  return argon2.hash(normalised(password), passwordHashOptions);
 }
 
 /** The most a stored hash may ask for: well above today's parameters, far below a denial of service. */
@@ -77,7 +85,7 @@ export function storedHashProblem(hash: string): string | null {
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   if (storedHashProblem(hash) !== null) return false;
   try {
-    return await argon2.verify(hash, password);
+    return await argon2.verify(hash, normalised(password));
   } catch {
     return false;
   }

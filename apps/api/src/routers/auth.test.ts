@@ -72,6 +72,12 @@ describe("auth.signUp", () => {
     ["7 characters", "abcdefg", /at least 8 characters/],
     ["129 characters", "x".repeat(129), /at most 128 characters/],
     ["a common password", "Password123", /most common passwords/],
+    ["only spaces", " ".repeat(12), /something other than spaces/],
+    [
+      "only control and invisible characters",
+      "\u0001\u0002\u200b\u200d\t\n\u0003\u0004",
+      /something other than spaces/,
+    ],
     ["a number", 12345678, /must be a string/],
   ])("refuses a password of %s with a clear message", async (_, password, message) => {
     const email = uniqueEmail("frank");
@@ -80,6 +86,18 @@ describe("auth.signUp", () => {
       message: stringMatching(message),
     });
     expect(await h.deps.prisma.user.count({ where: { email } })).toBe(0);
+  });
+
+  it("a password registered in NFC signs in when typed in NFD, and the other way round (one password)", async () => {
+    const composed = "cr\u00e8me br\u00fbl\u00e9e pour deux";
+    for (const [registered, typed] of [
+      [composed, composed.normalize("NFD")],
+      [composed.normalize("NFD"), composed],
+    ] as const) {
+      const email = uniqueEmail("unicode");
+      await h.caller().auth.signUp({ email, name: "Unicode", password: registered });
+      await expect(h.caller().auth.signIn({ email, password: typed })).resolves.toMatchObject({ user: { email } });
+    }
   });
 
   it("counts characters, not bytes: 8 emoji are a valid password, and nothing is truncated", async () => {
@@ -489,8 +507,20 @@ describe("auth.changePassword", () => {
       h.caller(max.token).auth.changePassword({ currentPassword: max.password, newPassword: "short" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(
+      h.caller(max.token).auth.changePassword({ currentPassword: max.password, newPassword: "\u00a0".repeat(10) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: stringMatching(/something other than spaces/) });
+    await expect(
       h.caller().auth.changePassword({ currentPassword: max.password, newPassword: "new passphrase" }),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("normalises the new password: set typed decomposed (NFD), it signs in typed composed (NFC)", async () => {
+    const nia = await h.createSignedInUser();
+    const newPassword = "na\u00efve r\u00e9sum\u00e9 twice";
+    await h
+      .caller(nia.token)
+      .auth.changePassword({ currentPassword: nia.password, newPassword: newPassword.normalize("NFD") });
+    await expect(h.caller().auth.signIn({ email: nia.email, password: newPassword })).resolves.toBeDefined();
   });
 
   it("is rate limited like sign-in, so a stolen token cannot guess the password", async () => {
