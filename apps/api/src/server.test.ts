@@ -104,6 +104,26 @@ describe("HTTP errors", () => {
     expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts/);
   });
 
+  it("a NUL character in an input is a 400 that names it, and logs nothing (it never reaches Postgres)", async () => {
+    const logs = captureLogs("info");
+    const logged = await buildServer(createDeps({ ...h.deps, logger: logs.logger }));
+    try {
+      const { token } = await h.createSignedInUser();
+      const input = encodeURIComponent(JSON.stringify({ json: "some-id\u0000" }));
+      const response = await logged.inject({
+        method: "GET",
+        url: `/trpc/users.findById?input=${input}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.statusCode).toBe(400);
+      const body = response.json<{ error: { json: { message: string } } }>();
+      expect(body.error.json.message).toMatch(/User id must not contain NUL characters/);
+      expect(logs.lines.filter((line) => line.level === "warn" || line.level === "error")).toEqual([]);
+    } finally {
+      await logged.close();
+    }
+  });
+
   it("an unauthenticated call is a 401", async () => {
     const response = await server.inject({ method: "GET", url: "/trpc/auth.me" });
     expect(response.statusCode).toBe(401);

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import { recordAudit } from "../audit-log.js";
 import { errors } from "../errors.js";
-import { emailSchema, nameSchema, newPasswordSchema, passwordSchema } from "../input-schemas.js";
+import { emailSchema, nameSchema, newPasswordSchema, passwordSchema, textInput } from "../input-schemas.js";
 import { revokeSessions, rotateRefreshToken, startSession } from "../session-lifecycle.js";
 import { clearAccountAttempts, takeIpAttempt, takeSignInAttempt } from "../sign-in-limits.js";
 import { authedProcedure, publicProcedure, router } from "../trpc.js";
@@ -92,7 +92,7 @@ export const authRouter = router({
 
   /** Rotates the refresh token: a new access token and a new refresh token; the old one is spent. */
   refresh: publicProcedure
-    .input(z.strictObject({ refreshToken: z.string({ error: "Refresh token must be a string" }).min(1).max(256) }))
+    .input(z.strictObject({ refreshToken: textInput("Refresh token").min(1).max(256) }))
     .mutation(async ({ ctx: { deps, request }, input }) => {
       const outcome = await rotateRefreshToken(deps, input.refreshToken, request);
       if (outcome.status === "rotated") return outcome.tokens;
