@@ -124,6 +124,37 @@ describe("HTTP errors", () => {
     }
   });
 
+  it('a top-level "__proto__" key is refused like any unknown key (400), and the call does not run', async () => {
+    const alice = await h.createUser();
+    const payload = `{"json":{"email":"${alice.email}","password":"${alice.password}","__proto__":{"roles":["admin"]}}}`;
+    const response = await server.inject({
+      method: "POST",
+      url: "/trpc/auth.signIn",
+      headers: { "content-type": "application/json" },
+      payload,
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json<{ error: { json: { message: string } } }>();
+    expect(body.error.json.message).toMatch(/Unrecognized key: "__proto__"/);
+    expect(await h.deps.prisma.session.count({ where: { userId: alice.id } })).toBe(0);
+  });
+
+  it('"__proto__" is refused in a GET input, in a batch, and beside a date (superjson meta) too', async () => {
+    const { token } = await h.createSignedInUser({ roles: ["admin", "user"] });
+    const withDate =
+      '{"json":{"__proto__":{"x":1},"since":"2026-01-01T00:00:00.000Z"},"meta":{"values":{"since":["Date"]}}}';
+    const inputs = [
+      `/trpc/audit.list?input=${encodeURIComponent('{"json":{"limit":5,"__proto__":{"x":1}}}')}`,
+      `/trpc/audit.list?batch=1&input=${encodeURIComponent('{"0":{"json":{"__proto__":{"x":1}}}}')}`,
+      `/trpc/audit.list?input=${encodeURIComponent(withDate)}`,
+    ];
+    for (const url of inputs) {
+      const response = await server.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` } });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.body, url).toMatch(/Unrecognized key: \\"__proto__\\"/);
+    }
+  });
+
   it("an unauthenticated call is a 401", async () => {
     const response = await server.inject({ method: "GET", url: "/trpc/auth.me" });
     expect(response.statusCode).toBe(401);

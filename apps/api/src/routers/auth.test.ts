@@ -56,6 +56,7 @@ describe("auth.signUp", () => {
     ["roles (mass assignment)", { roles: ["admin"] }],
     ["an unknown key", { isAdmin: true }],
     ["an id", { id: "chosen-id" }],
+    ['a "__proto__" key (as JSON.parse makes it)', JSON.parse('{"__proto__":{"roles":["admin"]}}') as object],
   ])("rejects %s with BAD_REQUEST and writes nothing", async (_, extra) => {
     const before = await countRows();
     const email = uniqueEmail("mallory");
