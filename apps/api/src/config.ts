@@ -37,6 +37,8 @@ export interface Config {
   refreshReuseGraceSeconds: number;
   /** How often expired sessions are deleted (0: never, e.g. when a cron job does it). */
   sessionSweepIntervalMinutes: number;
+  /** Live sessions one user may have; a sign-in beyond it revokes the oldest. */
+  maxSessionsPerUser: number;
   /** Whose X-Forwarded-For to believe for the client IP: nobody (false), N hops, or these proxies. */
   trustProxy: boolean | number | string[];
   /** Sign-in back-off, per account (normalised email) and per client IP. */
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlDays: read("SESSION_TTL_DAYS", wholeNumber(1, 365)) ?? 30,
     refreshReuseGraceSeconds: read("REFRESH_REUSE_GRACE_SECONDS", wholeNumber(0, 60)) ?? 5,
     sessionSweepIntervalMinutes: read("SESSION_SWEEP_INTERVAL_MINUTES", wholeNumber(0, 1440)) ?? 60,
+    maxSessionsPerUser: read("MAX_SESSIONS_PER_USER", wholeNumber(1, 1000)) ?? 20,
     corsOrigin: read("CORS_ORIGIN", trimmedText),
     trustProxy: read("TRUST_PROXY", trustProxyRule) ?? "false",
     accountFreeAttempts:
@@ -237,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlSeconds: vars.sessionTtlDays * 24 * 60 * 60,
     refreshReuseGraceSeconds: vars.refreshReuseGraceSeconds,
     sessionSweepIntervalMinutes: vars.sessionSweepIntervalMinutes,
+    maxSessionsPerUser: vars.maxSessionsPerUser,
     corsOrigin: vars.corsOrigin ? vars.corsOrigin.split(",").map((origin) => origin.trim()) : !isProduction,
     trustProxy: parseTrustProxy(vars.trustProxy),
     signInLimits: {

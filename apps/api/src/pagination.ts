@@ -3,6 +3,8 @@
 // to know whether there is one.
 import { z } from "zod";
 
+import { textInput } from "./input-schemas.js";
+
 export const defaultPageSize = 50;
 
 /**
@@ -11,7 +13,7 @@ export const defaultPageSize = 50;
  */
 export function pageFields(maxLimit: number) {
   return {
-    cursor: z.string().min(1).max(64).optional(),
+    cursor: textInput("Cursor").min(1).max(64).optional(),
     limit: z.number().int().min(1).max(maxLimit).default(defaultPageSize),
   };
 }

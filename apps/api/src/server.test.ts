@@ -2,7 +2,7 @@ import { createPrismaClient } from "@platform/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDeps } from "./deps.js";
-import { buildServer } from "./server.js";
+import { buildServer, maxBatchSize } from "./server.js";
 import { type CapturedLogs, captureLogs } from "./test-support/capture-logs.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
 
@@ -130,8 +130,103 @@ describe("HTTP errors", () => {
     }
   });
 
+  it("a NUL character in an input is a 400 that names it, and logs nothing (it never reaches Postgres)", async () => {
+    const logs = captureLogs("info");
+    const logged = await buildServer(createDeps({ ...h.deps, logger: logs.logger }));
+    try {
+      const { token } = await h.createSignedInUser();
+      const input = encodeURIComponent(JSON.stringify({ json: "some-id\u0000" }));
+      const response = await logged.inject({
+        method: "GET",
+        url: `/trpc/users.findById?input=${input}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.statusCode).toBe(400);
+      const body = response.json<{ error: { json: { message: string } } }>();
+      expect(body.error.json.message).toMatch(/User id must not contain NUL characters/);
+      expect(logs.lines.filter((line) => line.level === "warn" || line.level === "error")).toEqual([]);
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('a top-level "__proto__" key is refused like any unknown key (400), and the call does not run', async () => {
+    const alice = await h.createUser();
+    const payload = `{"json":{"email":"${alice.email}","password":"${alice.password}","__proto__":{"roles":["admin"]}}}`;
+    const response = await server.inject({
+      method: "POST",
+      url: "/trpc/auth.signIn",
+      headers: { "content-type": "application/json" },
+      payload,
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json<{ error: { json: { message: string } } }>();
+    expect(body.error.json.message).toMatch(/Unrecognized key: "__proto__"/);
+    expect(await h.deps.prisma.session.count({ where: { userId: alice.id } })).toBe(0);
+  });
+
+  it('"__proto__" is refused in a GET input, in a batch, and beside a date (superjson meta) too', async () => {
+    const { token } = await h.createSignedInUser({ roles: ["admin", "user"] });
+    const withDate =
+      '{"json":{"__proto__":{"x":1},"since":"2026-01-01T00:00:00.000Z"},"meta":{"values":{"since":["Date"]}}}';
+    const inputs = [
+      `/trpc/audit.list?input=${encodeURIComponent('{"json":{"limit":5,"__proto__":{"x":1}}}')}`,
+      `/trpc/audit.list?batch=1&input=${encodeURIComponent('{"0":{"json":{"__proto__":{"x":1}}}}')}`,
+      `/trpc/audit.list?input=${encodeURIComponent(withDate)}`,
+    ];
+    for (const url of inputs) {
+      const response = await server.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` } });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.body, url).toMatch(/Unrecognized key: \\"__proto__\\"/);
+    }
+  });
+
   it("an unauthenticated call is a 401", async () => {
     const response = await server.inject({ method: "GET", url: "/trpc/auth.me" });
     expect(response.statusCode).toBe(401);
+  });
+});
+
+describe("batch size", () => {
+  /** A POST batch of `count` sign-ups, each for a fresh email: what a hostile client could send. */
+  const signUpBatch = (count: number) => {
+    const emails = Array.from({ length: count }, (_, index) => `batch-${index}-${crypto.randomUUID()}@example.com`);
+    const inputs = Object.fromEntries(
+      emails.map((email, index) => [index, { json: { email, name: "Batch", password: "a batch passphrase" } }]),
+    );
+    const request = server.inject({
+      method: "POST",
+      url: `/trpc/${Array.from({ length: count }, () => "auth.signUp").join(",")}?batch=1`,
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify(inputs),
+    });
+    return { emails, request };
+  };
+  const usersWith = (emails: string[]) => h.deps.prisma.user.count({ where: { email: { in: emails } } });
+
+  it("runs a batch of the client's size (maxBatchSize calls)", async () => {
+    const { emails, request } = signUpBatch(maxBatchSize);
+    const response = await request;
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toHaveLength(maxBatchSize);
+    expect(await usersWith(emails)).toBe(maxBatchSize);
+  });
+
+  it("refuses a larger batch with 400 before any procedure runs", async () => {
+    const { emails, request } = signUpBatch(maxBatchSize + 1);
+    const response = await request;
+    expect(response.statusCode).toBe(400);
+    const body = response.json<{ error: { json: { message: string; data: { code: string } } } }>();
+    expect(body.error.json).toMatchObject({
+      message: "Batch call exceeds maximum size",
+      data: { code: "BAD_REQUEST" },
+    });
+    expect(await usersWith(emails)).toBe(0);
+  });
+
+  it("refuses 1,000 commas in a URL (1,001 calls) with 400", async () => {
+    const paths = Array.from({ length: 1001 }, () => "x").join(",");
+    const response = await server.inject({ method: "GET", url: `/trpc/${paths}?batch=1` });
+    expect(response.statusCode).toBe(400);
   });
 });

@@ -15,6 +15,15 @@ import type { ApiDeps } from "./deps.js";
 import { type AppRouter, appRouter } from "./router.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 
+/**
+ * The most calls one HTTP request may batch. The client's batch link sends at most this many
+ * (packages/client/src/create-client.ts, checked against this type at compile time); a larger
+ * batch is refused with 400 before any procedure runs, so one request cannot cost more than the
+ * client would ever ask for.
+ */
+export const maxBatchSize = 10;
+export type MaxBatchSize = typeof maxBatchSize;
+
 export interface BuildServerOptions {
   /** Called once the server has closed (e.g. to close the database and the registry). */
   onClose?: () => Promise<void>;
@@ -75,6 +84,7 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
+      maxBatchSize,
       createContext: ({ req }) =>
         createContext(deps, {
           authorization: req.headers.authorization,

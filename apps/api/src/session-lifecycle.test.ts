@@ -1,6 +1,9 @@
+import { codeOf } from "@platform/auth/testing";
 import { describe, expect, it } from "vitest";
 
+import { createCaller } from "./caller.js";
 import { revokeSessions, startSession, sweepExpiredSessions } from "./session-lifecycle.js";
+import { credentialsOf } from "./test-support/harness.js";
 import { useTestHarness } from "./test-support/hooks.js";
 import { anyDate, anyString, stringMatching } from "./test-support/matchers.js";
 
@@ -127,6 +130,75 @@ describe("authentication after a registry miss", () => {
     await expect(h.caller(mixed).auth.sessions.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     expect(await h.deps.registry.lookup(aliceSession, bob.id)).toEqual({ status: "unknown" });
     await expect(h.caller(alice.token).auth.sessions.list()).resolves.toHaveLength(1);
+  });
+});
+
+describe("the cap on live sessions per user (MAX_SESSIONS_PER_USER)", () => {
+  const cap = 3;
+  const cappedDeps = () => h.withConfig({ MAX_SESSIONS_PER_USER: String(cap) });
+  const liveSessionsOf = (userId: string) =>
+    h.deps.prisma.session.findMany({
+      where: { userId, isRevoked: false, expiresAt: { gt: h.clock.now() } },
+      select: { id: true },
+    });
+  /** How many of these access tokens still open a call. */
+  const working = async (tokens: string[]) =>
+    (await Promise.all(tokens.map((token) => codeOf(h.caller(token).auth.me())))).filter((code) => code === "OK")
+      .length;
+
+  it("a sign-in beyond the cap revokes the oldest session, in Postgres and the registry, and audits it", async () => {
+    const deps = cappedDeps();
+    const user = await h.createUser();
+    const bystander = await h.createSignedInUser();
+    const signIns = [];
+    for (let i = 0; i <= cap; i++) signIns.push(await createCaller(deps).auth.signIn(credentialsOf(user)));
+    const [oldest, ...rest] = signIns;
+    if (!oldest) throw new Error("no sign-in");
+
+    await expect(h.caller(oldest.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(h.caller().auth.refresh({ refreshToken: oldest.refreshToken })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    expect(await working(rest.map(({ token }) => token))).toBe(cap);
+    const oldestId = h.sessionIdOf(oldest.refreshToken);
+    expect((await liveSessionsOf(user.id)).map(({ id }) => id).sort()).toEqual(
+      rest.map(({ refreshToken }) => h.sessionIdOf(refreshToken)).sort(),
+    );
+    const events = await h.deps.prisma.auditEvent.findMany({ where: { action: "session_revoke", subjectId: user.id } });
+    expect(events).toEqual([
+      expect.objectContaining({
+        outcome: "success",
+        actorId: user.id,
+        details: { sessionIds: [oldestId], reason: "session_limit" },
+      }),
+    ]);
+    await expect(h.caller(bystander.token).auth.me()).resolves.toMatchObject({ id: bystander.id });
+  });
+
+  it("only live sessions count: a signed-out one leaves room", async () => {
+    const deps = cappedDeps();
+    const user = await h.createUser();
+    const tokens = [];
+    for (let i = 0; i < cap; i++) tokens.push((await createCaller(deps).auth.signIn(credentialsOf(user))).token);
+    await h.caller(tokens[0]).auth.signOut();
+    tokens.push((await createCaller(deps).auth.signIn(credentialsOf(user))).token);
+    expect(await working(tokens.slice(1))).toBe(cap);
+  });
+
+  it("parallel sign-ins at the cap never leave more than the cap live (serialised under the user's row lock)", async () => {
+    const deps = cappedDeps();
+    const user = await h.createUser();
+    const { roles, rolesVersion } = await readForSignIn(user.id);
+    for (let i = 0; i < cap; i++) await startSession(deps, { id: user.id, roles, rolesVersion });
+    const started = await Promise.all(
+      Array.from({ length: 8 }, () => startSession(deps, { id: user.id, roles, rolesVersion })),
+    );
+    expect(await liveSessionsOf(user.id)).toHaveLength(cap);
+    expect(await working(started.map(({ token }) => token))).toBe(cap);
+  });
+
+  it("defaults to 20", () => {
+    expect(h.deps.config.maxSessionsPerUser).toBe(20);
   });
 });
 

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { RequestInfo, SessionSource } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
 
+import { recordAudit } from "./audit-log.js";
 import type { ApiDeps } from "./deps.js";
 
 export interface IssuedTokens {
@@ -62,6 +63,11 @@ type StartedSession = IssuedTokens & { sessionId: string };
  * Opens a session. With `whilePasswordHashIs`, only if the user's password hash is still that one,
  * checked under a row lock in the same transaction: a sign-in that verified the old password
  * cannot open a session after a password change has revoked the others (null then).
+ *
+ * A user has at most `maxSessionsPerUser` live sessions: opening one beyond that revokes the
+ * oldest (audited as `session_revoke`, reason `session_limit`). The count is taken under the
+ * user's row lock, so concurrent sign-ins of one user queue and each sees the sessions the others
+ * committed: however many run at once, no more than the cap stay live.
  */
 export async function startSession(deps: ApiDeps, user: SessionUser, request?: RequestInfo): Promise<StartedSession>;
 export async function startSession(
@@ -76,30 +82,61 @@ export async function startSession(
   request: RequestInfo = {},
   options: { whilePasswordHashIs?: string } = {},
 ): Promise<StartedSession | null> {
-  const expiresAt = new Date(deps.now().getTime() + deps.config.sessionTtlSeconds * 1000);
-  const session = await deps.prisma.$transaction(async (tx) => {
+  const now = deps.now();
+  const expiresAt = new Date(now.getTime() + deps.config.sessionTtlSeconds * 1000);
+  const opened = await deps.prisma.$transaction(async (tx) => {
     if (options.whilePasswordHashIs !== undefined) {
       const unchanged = await tx.$queryRaw<unknown[]>`
         SELECT 1 FROM users WHERE id = ${user.id} AND password_hash = ${options.whilePasswordHashIs} FOR UPDATE`;
       if (unchanged.length === 0) return null;
+    } else {
+      await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${user.id} FOR UPDATE`;
     }
-    return tx.session.create({
+    // the newest `cap - 1` live sessions stay; the new one makes `cap`
+    const evicted = await tx.session.findMany({
+      where: { userId: user.id, isRevoked: false, expiresAt: { gt: now } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: deps.config.maxSessionsPerUser - 1,
+      select: { id: true, expiresAt: true },
+    });
+    if (evicted.length > 0) {
+      await tx.session.updateMany({ where: { id: { in: evicted.map(({ id }) => id) } }, data: { isRevoked: true } });
+      // inside the transaction (as users.delete does): if the registry cannot be written, the
+      // sign-in fails and nothing is revoked, rather than a session revoked in Postgres only
+      await deps.registry.revoke(
+        user.id,
+        evicted.map(({ id, expiresAt: sessionExpiresAt }) => ({ sessionId: id, expiresAt: sessionExpiresAt })),
+      );
+    }
+    const session = await tx.session.create({
       data: {
         id: createSessionId(),
         userId: user.id,
         expiresAt,
-        lastUsedAt: deps.now(),
+        lastUsedAt: now,
         ip: request.ip ?? null,
         userAgent: request.userAgent ?? null,
       },
       select: { id: true },
     });
+    return { session, evictedIds: evicted.map(({ id }) => id) };
   });
-  if (!session) return null;
+  if (!opened) return null;
+  const { session, evictedIds } = opened;
   await deps.registry.register(
     { sessionId: session.id, userId: user.id, expiresAt },
     { roles: user.roles, version: user.rolesVersion },
   );
+  if (evictedIds.length > 0) {
+    await recordAudit(deps, {
+      action: "session_revoke",
+      outcome: "success",
+      actorId: user.id,
+      subjectId: user.id,
+      request,
+      details: { sessionIds: evictedIds, reason: "session_limit" },
+    });
+  }
   return {
     sessionId: session.id,
     ...(await issueTokens(deps, { id: session.id, userId: user.id, generation: 0 }, user.roles)),

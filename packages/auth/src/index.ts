@@ -30,5 +30,12 @@ export {
 export { createRedisRateLimiter } from "./redis-rate-limiter.js";
 
 // Passwords: argon2id hashing and the policy for new passwords.
-export { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "./password.js";
+export {
+  hashPassword,
+  needsRehash,
+  storedHashBounds,
+  storedHashProblem,
+  verifyAgainstDummyHash,
+  verifyPassword,
+} from "./password.js";
 export { passwordLengthProblem, passwordPolicyProblem } from "./password-policy.js";

@@ -7,14 +7,14 @@
 //   requireRole(["a", "b"])  a live session whose user has at least one of the roles
 //   adminProcedure           requireRole(["admin"])
 //
-// Data travels as superjson (dates stay dates); errors as error-formatter.ts says.
+// Data travels as superjson (dates stay dates; see transformer.ts); errors as error-formatter.ts says.
 import { initTRPC } from "@trpc/server";
-import superjson from "superjson";
 
 import { type AuthDeps, authenticate } from "./authenticate.js";
 import { formatError } from "./error-formatter.js";
 import { platformErrors } from "./errors.js";
 import { isServiceUnavailable } from "./service-errors.js";
+import { transformer } from "./transformer.js";
 
 /** What the transport knows about a call (HTTP headers, socket). */
 export interface RequestInfo {
@@ -30,7 +30,7 @@ export interface AuthContext<TDeps extends AuthDeps> {
 
 export function initAuth<TDeps extends AuthDeps>() {
   const t = initTRPC.context<AuthContext<TDeps>>().create({
-    transformer: superjson,
+    transformer,
     // never send stacks to clients, whatever NODE_ENV says
     isDev: false,
     errorFormatter: formatError,

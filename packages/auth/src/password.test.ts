@@ -1,6 +1,14 @@
+import argon2 from "argon2";
 import { describe, expect, it } from "vitest";
 
-import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "./password.js";
+import {
+  hashPassword,
+  needsRehash,
+  storedHashBounds,
+  storedHashProblem,
+  verifyAgainstDummyHash,
+  verifyPassword,
+} from "./password.js";
 import { hashWithWeakParameters } from "./testing.js";
 
 describe("passwords", () => {
@@ -18,6 +26,16 @@ describe("passwords", () => {
     expect(await verifyPassword(hash, `${password}y`)).toBe(false);
   });
 
+  it("normalises to NFC: a password set in one Unicode form verifies when typed in the other", async () => {
+    const composed = "caf\u00e9 cr\u00e8me br\u00fbl\u00e9e"; // é as one code point (NFC, what most keyboards send)
+    const decomposed = composed.normalize("NFD"); // e + combining accent (what some macOS input sends)
+    expect(decomposed).not.toBe(composed);
+    expect(await verifyPassword(await hashPassword(composed), decomposed)).toBe(true);
+    expect(await verifyPassword(await hashPassword(decomposed), composed)).toBe(true);
+    // NFC only: compatibility forms stay distinct (the ligature ﬁ is not "fi")
+    expect(await verifyPassword(await hashPassword("pro\ufb01le passphrase"), "profile passphrase")).toBe(false);
+  });
+
   it("returns false (never throws) for a malformed hash", async () => {
     expect(await verifyPassword("not-a-hash", "whatever")).toBe(false);
   });
@@ -30,5 +48,61 @@ describe("passwords", () => {
 
   it("the dummy verification always fails", async () => {
     expect(await verifyAgainstDummyHash("dummy password that matches no account")).toBe(false);
+  });
+
+  it("an argon2i or argon2d hash (the right parameters, another variant) needs a rehash to argon2id", async () => {
+    for (const type of [argon2.argon2i, argon2.argon2d]) {
+      const hash = await argon2.hash("a legacy passphrase", { type, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+      expect(await verifyPassword(hash, "a legacy passphrase")).toBe(true);
+      expect(needsRehash(hash)).toBe(true);
+    }
+  });
+});
+
+describe("stored hashes outside the bounds are refused without running them", () => {
+  const password = "the right passphrase";
+  /** A real hash of `password`: only its cost is wrong. */
+  const realHash = (options: { memoryCost?: number; timeCost?: number; parallelism?: number }) =>
+    argon2.hash(password, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1, ...options });
+
+  it("accepts the bounds themselves (time and parallelism at their maximum)", async () => {
+    const hash = await realHash({
+      timeCost: storedHashBounds.maxTimeCost,
+      parallelism: storedHashBounds.maxParallelism,
+    });
+    expect(storedHashProblem(hash)).toBeNull();
+    expect(await verifyPassword(hash, password)).toBe(true);
+  });
+
+  it.each([
+    ["time cost", { timeCost: storedHashBounds.maxTimeCost + 1 }, /t=11/],
+    ["parallelism", { parallelism: storedHashBounds.maxParallelism + 1 }, /p=5/],
+    ["memory", { memoryCost: storedHashBounds.maxMemoryKiB + 8 }, /m=262152/],
+  ])("refuses the right password against a hash with too much %s", async (_, options, problem) => {
+    const hash = await realHash(options);
+    expect(storedHashProblem(hash)).toMatch(problem);
+    expect(await verifyPassword(hash, password)).toBe(false);
+  });
+
+  it("refuses m = 8 GiB, t = 1000 (24 s and 6.9 GiB if it ran) at once", async () => {
+    const [, , , , salt = "", digest = ""] = (await realHash({})).split("$");
+    const hostile = `$argon2id$v=19$m=8388608,t=1000,p=1$${salt}$${digest}`;
+    expect(storedHashProblem(hostile)).toMatch(/m=8388608/);
+    expect(storedHashProblem(hostile)).not.toContain(salt); // the problem can be logged: no hash material
+    const started = performance.now();
+    expect(await verifyPassword(hostile, password)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it.each([
+    ["another algorithm", "$scrypt$ln=15,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"],
+    ["an unknown argon2 variant", "$argon2x$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"],
+    ["an extra parameter", "$argon2id$v=19$m=19456,t=2,p=1,data=eA$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"],
+    ["a huge digest", `$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$${"A".repeat(10_000)}`],
+    ["no hash at all", "not-a-hash"],
+  ])("refuses %s, and says it needs a rehash", async (_, hash) => {
+    expect(storedHashProblem(hash)).not.toBeNull();
+    expect(await verifyPassword(hash, password)).toBe(false);
+    expect(needsRehash(hash)).toBe(true);
   });
 });

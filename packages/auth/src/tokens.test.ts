@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { createTestClock, forgeAccessToken, type ForgedAccessToken } from "./testing.js";
-import { createTokenService } from "./tokens.js";
+import { accessTokenClockToleranceSeconds, createTokenService } from "./tokens.js";
 
 const secret = "a-test-secret-that-is-long-enough-0123456789";
 const options = { secret, issuer: "test-issuer", audience: "test-audience", accessTokenTtlSeconds: 900 };
@@ -65,6 +65,27 @@ describe("access tokens", () => {
     ["an empty string", () => Promise.resolve("")],
   ])("rejects %s", async (_, makeToken) => {
     expect(await createTokenService(options).verify(await makeToken())).toBeNull();
+  });
+
+  describe("iat in the future (a token minted ahead of time, or by a clock far off)", () => {
+    const years = (n: number) => n * 365 * 86_400_000;
+    const issuedIn = async (ms: number) => {
+      const { clock, tokens } = setup();
+      const issuedAt = new Date(clock.now().getTime() + ms);
+      return tokens.verify(await forge({ issuedAt }));
+    };
+
+    it(`is accepted up to the clock tolerance (${accessTokenClockToleranceSeconds} s) ahead`, async () => {
+      expect(await issuedIn(accessTokenClockToleranceSeconds * 1000)).toMatchObject(claims);
+    });
+
+    it.each([
+      ["one second beyond the tolerance", (accessTokenClockToleranceSeconds + 1) * 1000],
+      ["an hour ahead", 3_600_000],
+      ["ten years ahead", years(10)],
+    ])("is refused %s", async (_, ms) => {
+      expect(await issuedIn(ms)).toBeNull();
+    });
   });
 
   it("rejects a token whose payload was edited after signing", async () => {

@@ -1,7 +1,10 @@
 // Access tokens: short-lived HS256 JWTs (jose) carrying the user id (`sub`), the session id (`sid`)
 // and the roles at signing time. Verification pins the algorithm, issuer and audience and requires
-// `exp`; anything else (another algorithm, `alg: none`, a bad signature, expiry) gives null. The
-// roles in a token are informational: authorization uses the registry's current roles.
+// `exp`; anything else (another algorithm, `alg: none`, a bad signature, expiry) gives null. An
+// `iat` more than `accessTokenClockToleranceSeconds` ahead of our clock is refused too: no token we
+// sign is issued in the future, so one that claims to be was minted ahead of time (with a stolen
+// key, to outlive its rotation) or by a clock that is badly wrong. The roles in a token are
+// informational: authorization uses the registry's current roles.
 import { jwtVerify, SignJWT } from "jose";
 
 export interface AccessTokenClaims {
@@ -26,6 +29,9 @@ export interface TokenService {
 }
 
 const algorithm = "HS256";
+
+/** How far ahead of our clock a token's `iat` may be: the clock skew between instances we tolerate. */
+export const accessTokenClockToleranceSeconds = 30;
 
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const key = new TextEncoder().encode(options.secret);
@@ -54,8 +60,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
           requiredClaims: ["sub", "sid", "exp", "iat"],
           currentDate: now(),
         });
-        const { sub, sid, roles, exp } = payload;
+        const { sub, sid, roles, exp, iat } = payload;
         if (typeof sub !== "string" || typeof sid !== "string" || typeof exp !== "number") return null;
+        if (typeof iat !== "number" || iat > seconds(now()) + accessTokenClockToleranceSeconds) return null;
         const tokenRoles = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [];
         return { userId: sub, sessionId: sid, roles: tokenRoles, expiresAt: new Date(exp * 1000) };
       } catch {

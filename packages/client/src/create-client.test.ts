@@ -3,6 +3,7 @@ import { credentialsOf, useTestServer } from "@platform/api/testing";
 import { codeOf } from "@platform/auth/testing";
 import { describe, expect, it } from "vitest";
 
+import { maxBatchSize } from "./create-client.js";
 import { createClient, createMemoryTokenStore, type RouterOutputs, TRPCClientError } from "./index.js";
 
 const api = useTestServer();
@@ -58,16 +59,24 @@ describe("createClient over HTTP", () => {
     expect((error as TRPCClientError<never>).message).toMatch(/valid email/);
   });
 
-  it("batches many calls into one request (long batch URLs are accepted)", async () => {
+  it("batches many calls, at most maxBatchSize per request (what the server accepts)", async () => {
     const admin = await createAdmin();
     const others = [await h.createUser(), await h.createUser()];
-    const client = createClient({ url: api.url });
+    const batchSizes: number[] = [];
+    const countingFetch: typeof fetch = (input, init) => {
+      const { pathname, searchParams } = new URL(input instanceof Request ? input.url : input);
+      if (searchParams.get("batch") === "1") batchSizes.push(pathname.split("/").pop()?.split(",").length ?? 0);
+      return fetch(input, init);
+    };
+    const client = createClient({ url: api.url, fetch: countingFetch });
     await client.auth.signIn.mutate(credentialsOf(admin));
     const userIds = [admin, ...others].map((user) => user.id);
     const ids = Array.from({ length: 14 }, () => userIds)
       .flat()
       .slice(0, 40);
+    batchSizes.length = 0;
     const users = await Promise.all(ids.map((id) => client.users.findById.query(id)));
     expect(users.map((u) => u.id)).toEqual(ids);
+    expect(batchSizes).toEqual(Array.from({ length: 40 / maxBatchSize }, () => maxBatchSize));
   });
 });

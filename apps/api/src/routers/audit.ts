@@ -1,12 +1,13 @@
 import { z } from "zod";
 
 import { auditActions } from "../audit-log.js";
+import { textInput } from "../input-schemas.js";
 import { pageFields, pageQuery, toPage } from "../pagination.js";
 import { adminProcedure, router } from "../trpc.js";
 
 const auditFilters = {
-  actorId: z.string().min(1).max(64).optional(),
-  subjectId: z.string().min(1).max(64).optional(),
+  actorId: textInput("Actor id").min(1).max(64).optional(),
+  subjectId: textInput("Subject id").min(1).max(64).optional(),
   action: z.enum(auditActions).optional(),
   outcome: z.enum(["success", "failure"]).optional(),
   since: z.date().optional(),

@@ -1,8 +1,11 @@
-import { needsRehash } from "@platform/auth";
+import { hashPassword, needsRehash } from "@platform/auth";
 import { codeOf, forgeAccessToken, type ForgedAccessToken, hashWithWeakParameters } from "@platform/auth/testing";
 import argon2 from "argon2";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 
+import { createCaller } from "../caller.js";
+import { createDeps } from "../deps.js";
+import { captureLogs } from "../test-support/capture-logs.js";
 import { credentialsOf, uniqueEmail } from "../test-support/harness.js";
 import { useTestHarness } from "../test-support/hooks.js";
 import { anyDate, anyString, stringMatching } from "../test-support/matchers.js";
@@ -57,6 +60,7 @@ describe("auth.signUp", () => {
     ["roles (mass assignment)", { roles: ["admin"] }],
     ["an unknown key", { isAdmin: true }],
     ["an id", { id: "chosen-id" }],
+    ['a "__proto__" key (as JSON.parse makes it)', JSON.parse('{"__proto__":{"roles":["admin"]}}') as object],
   ])("rejects %s with BAD_REQUEST and writes nothing", async (_, extra) => {
     const before = await countRows();
     const email = uniqueEmail("mallory");
@@ -73,6 +77,12 @@ describe("auth.signUp", () => {
     ["7 characters", "abcdefg", /at least 8 characters/],
     ["129 characters", "x".repeat(129), /at most 128 characters/],
     ["a common password", "Password123", /most common passwords/],
+    ["only spaces", " ".repeat(12), /something other than spaces/],
+    [
+      "only control and invisible characters",
+      "\u0001\u0002\u200b\u200d\t\n\u0003\u0004",
+      /something other than spaces/,
+    ],
     ["a number", 12345678, /must be a string/],
   ])("refuses a password of %s with a clear message", async (_, password, message) => {
     const email = uniqueEmail("frank");
@@ -81,6 +91,18 @@ describe("auth.signUp", () => {
       message: stringMatching(message),
     });
     expect(await h.deps.prisma.user.count({ where: { email } })).toBe(0);
+  });
+
+  it("a password registered in NFC signs in when typed in NFD, and the other way round (one password)", async () => {
+    const composed = "cr\u00e8me br\u00fbl\u00e9e pour deux";
+    for (const [registered, typed] of [
+      [composed, composed.normalize("NFD")],
+      [composed.normalize("NFD"), composed],
+    ] as const) {
+      const email = uniqueEmail("unicode");
+      await h.caller().auth.signUp({ email, name: "Unicode", password: registered });
+      await expect(h.caller().auth.signIn({ email, password: typed })).resolves.toMatchObject({ user: { email } });
+    }
   });
 
   it("counts characters, not bytes: 8 emoji are a valid password, and nothing is truncated", async () => {
@@ -135,6 +157,40 @@ describe("auth.signIn", () => {
     const { passwordHash } = await h.deps.prisma.user.findUniqueOrThrow({ where: { id } });
     expect(passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     await expect(h.caller().auth.signIn({ email, password: "legacy passphrase" })).resolves.toBeDefined();
+  });
+
+  it("re-hashes an argon2i hash (today's parameters, another variant) to argon2id on successful sign-in", async () => {
+    const email = uniqueEmail("legacy");
+    const passwordHash = await argon2.hash("argon2i passphrase", {
+      type: argon2.argon2i,
+      memoryCost: 19_456,
+      timeCost: 2,
+      parallelism: 1,
+    });
+    const { id } = await h.deps.prisma.user.create({ data: { email, name: "Legacy", passwordHash } });
+    await h.caller().auth.signIn({ email, password: "argon2i passphrase" });
+    const stored = await h.deps.prisma.user.findUniqueOrThrow({ where: { id } });
+    expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it("refuses the right password when the stored hash asks for too much, and logs why without hash material", async () => {
+    const email = uniqueEmail("hostile-hash");
+    const real = await hashPassword("the right passphrase");
+    const [, , , , salt = "", digest = ""] = real.split("$");
+    const passwordHash = `$argon2id$v=19$m=8388608,t=1000,p=1$${salt}$${digest}`;
+    const { id } = await h.deps.prisma.user.create({ data: { email, name: "Hostile", passwordHash } });
+    const logs = captureLogs("info");
+    const caller = createCaller(createDeps({ ...h.deps, logger: logs.logger }));
+    const started = performance.now();
+    await expect(caller.auth.signIn({ email, password: "the right passphrase" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: "invalid credentials",
+    });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(logs.at("warn")).toEqual([
+      expect.objectContaining({ userId: id, problem: stringMatching(/m=8388608.*t=1000/) }),
+    ]);
+    expect(JSON.stringify(logs.lines)).not.toContain(digest);
   });
 
   it("two concurrent sign-ins both succeed while upgrading the same weak hash", async () => {
@@ -412,6 +468,7 @@ describe("auth.me", () => {
     ["with alg: none", (token) => ({ ...token, alg: "none" })],
     ["for a session that does not exist", (token) => ({ ...token, sessionId: "no-such-session" })],
     ["for another user's session", (token) => ({ ...token, userId: "someone-else" })],
+    ["issued ten years ahead", (token) => ({ ...token, issuedAt: new Date(token.issuedAt.getTime() + days(3653)) })],
   ])("refuses a token %s with UNAUTHORIZED", async (_, change) => {
     const token = await forgeAccessToken(change(await validToken()));
     await expect(h.caller(token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
@@ -501,8 +558,20 @@ describe("auth.changePassword", () => {
       h.caller(max.token).auth.changePassword({ currentPassword: max.password, newPassword: "short" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(
+      h.caller(max.token).auth.changePassword({ currentPassword: max.password, newPassword: "\u00a0".repeat(10) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: stringMatching(/something other than spaces/) });
+    await expect(
       h.caller().auth.changePassword({ currentPassword: max.password, newPassword: "new passphrase" }),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("normalises the new password: set typed decomposed (NFD), it signs in typed composed (NFC)", async () => {
+    const nia = await h.createSignedInUser();
+    const newPassword = "na\u00efve r\u00e9sum\u00e9 twice";
+    await h
+      .caller(nia.token)
+      .auth.changePassword({ currentPassword: nia.password, newPassword: newPassword.normalize("NFD") });
+    await expect(h.caller().auth.signIn({ email: nia.email, password: newPassword })).resolves.toBeDefined();
   });
 
   it("is rate limited like sign-in, so a stolen token cannot guess the password", async () => {
