@@ -12,7 +12,8 @@ import { openDeps } from "./open-deps.js";
 import { StartupError } from "./startup-error.js";
 import { testJwtSecret } from "./test-support/harness.js";
 
-const serverUrl = process.env.DATABASE_URL;
+// blank counts as unset, as everywhere (`DATABASE_URL= pnpm test` runs embedded)
+const serverUrl = process.env.DATABASE_URL?.trim() ? process.env.DATABASE_URL : undefined;
 
 describe.skipIf(!serverUrl)("DATABASE_URL naming a database that does not exist", () => {
   const name = `ops_missing_${randomUUID().replaceAll("-", "")}`;
