@@ -9,19 +9,11 @@
 // answers with a Fetch Response carrying a Vary of its own, which replaced the plugin's. No
 // credentials: the API takes bearer tokens, not cookies.
 import cors from "@fastify/cors";
-import type {
-  FastifyInstance,
-  RawReplyDefaultExpression,
-  RawRequestDefaultExpression,
-  RawServerDefault,
-} from "fastify";
 
+import type { ApiServer } from "./api-server.js";
 import type { Config } from "./config.js";
-import type { Logger } from "./logger.js";
 
-type Server = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
-
-export async function registerCors(server: Server, corsOrigin: Config["corsOrigin"]): Promise<void> {
+export async function registerCors(server: ApiServer, corsOrigin: Config["corsOrigin"]): Promise<void> {
   await server.register(cors, { origin: corsOrigin === false ? [] : corsOrigin, credentials: false });
   server.addHook("onSend", async (_request, _reply, payload) => {
     if (payload instanceof Response && !/\borigin\b/i.test(payload.headers.get("vary") ?? "")) {

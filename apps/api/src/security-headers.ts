@@ -10,16 +10,7 @@
 //   Strict-Transport-Security                HTTPS only, for a year (browsers ignore it over HTTP)
 // Fastify sends no X-Powered-By or Server header. One hook per response, setting constant values
 // (plain hooks rather than @fastify/helmet, whose defaults are for HTML pages).
-import type {
-  FastifyInstance,
-  RawReplyDefaultExpression,
-  RawRequestDefaultExpression,
-  RawServerDefault,
-} from "fastify";
-
-import type { Logger } from "./logger.js";
-
-type Server = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
+import type { ApiServer } from "./api-server.js";
 
 const securityHeaders: Readonly<Record<string, string>> = {
   "cache-control": "no-store",
@@ -31,7 +22,7 @@ const securityHeaders: Readonly<Record<string, string>> = {
   "strict-transport-security": "max-age=31536000",
 };
 
-export function registerSecurityHeaders(server: Server): void {
+export function registerSecurityHeaders(server: ApiServer): void {
   server.addHook("onSend", (_request, reply, payload, done) => {
     // tRPC's own Response headers, which Fastify applies after these, name none of them (only its
     // subscriptions would set a Cache-Control, and this API has none)
