@@ -2,13 +2,22 @@
 import { describe, expect, it } from "vitest";
 
 import { withAdminGuard } from "./admin-guard.js";
+import type { TestHarness } from "./test-support/harness.js";
 import { createTestHarnessForThisTest } from "./test-support/hooks.js";
+
+/** The guard in a transaction of its own, as the procedures run it. */
+const guarded = <T>(
+  h: TestHarness,
+  userId: string,
+  keepsAdmin: boolean,
+  change: (target: { roles: string[] }) => Promise<T>,
+) => h.deps.prisma.$transaction((tx) => withAdminGuard(tx, userId, keepsAdmin, change));
 
 const admin = ["admin", "user"];
 /** A change that records that it ran and returns the roles it was given. */
 const recordingChange = () => {
   const runs: string[][] = [];
-  const change = (_tx: unknown, target: { roles: string[] }) => {
+  const change = (target: { roles: string[] }) => {
     runs.push(target.roles);
     return Promise.resolve(target.roles);
   };
@@ -19,7 +28,7 @@ describe("withAdminGuard", () => {
   it("is no_such_user for an unknown id, and runs nothing", async () => {
     const h = await createTestHarnessForThisTest();
     const { runs, change } = recordingChange();
-    expect(await withAdminGuard(h.deps, "no-such-user", false, change)).toEqual({ status: "no_such_user" });
+    expect(await guarded(h, "no-such-user", false, change)).toEqual({ status: "no_such_user" });
     expect(runs).toEqual([]);
   });
 
@@ -28,7 +37,7 @@ describe("withAdminGuard", () => {
     const only = await h.createUser({ roles: admin });
     await h.createUser(); // a plain user does not count
     const { runs, change } = recordingChange();
-    expect(await withAdminGuard(h.deps, only.id, false, change)).toEqual({ status: "last_admin" });
+    expect(await guarded(h, only.id, false, change)).toEqual({ status: "last_admin" });
     expect(runs).toEqual([]);
   });
 
@@ -43,7 +52,7 @@ describe("withAdminGuard", () => {
       [user.id, false, ["user"]], // a plain user has nothing to lose
     ] as const) {
       const { runs, change } = recordingChange();
-      expect(await withAdminGuard(h.deps, id, keepsAdmin, change)).toEqual({ status: "done", value: roles });
+      expect(await guarded(h, id, keepsAdmin, change)).toEqual({ status: "done", value: roles });
       expect(runs).toEqual([roles]);
     }
   });
@@ -52,7 +61,9 @@ describe("withAdminGuard", () => {
     const h = await createTestHarnessForThisTest();
     const [first, second] = [await h.createUser({ roles: admin }), await h.createUser({ roles: admin })];
     const demote = (id: string) =>
-      withAdminGuard(h.deps, id, false, (tx) => tx.user.update({ where: { id }, data: { roles: ["user"] } }));
+      h.deps.prisma.$transaction((tx) =>
+        withAdminGuard(tx, id, false, () => tx.user.update({ where: { id }, data: { roles: ["user"] } })),
+      );
     const outcomes = await Promise.all([demote(first.id), demote(second.id)]);
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["done", "last_admin"]);
     expect(await h.deps.prisma.user.count({ where: { roles: { has: "admin" } } })).toBe(1);

@@ -3,30 +3,26 @@
 // other at the same moment cannot both succeed. The guard decides; the procedure chooses the error.
 import type { Prisma } from "@platform/db";
 
-import type { ApiDeps } from "./deps.js";
-
 const adminChangesLock = 727_001; // any constant shared by every instance
 
 export type AdminGuarded<T> = { status: "done"; value: T } | { status: "no_such_user" } | { status: "last_admin" };
 
 /**
- * Runs `change` for the user unless the user does not exist, or the change would remove the last
- * admin (`keepsAdmin` false for a user who is the only admin); then nothing is changed.
+ * Runs `change` in `tx` for the user unless the user does not exist, or the change would remove the
+ * last admin (`keepsAdmin` false for a user who is the only admin); then nothing is changed.
  */
 export async function withAdminGuard<T>(
-  deps: ApiDeps,
+  tx: Prisma.TransactionClient,
   userId: string,
   keepsAdmin: boolean,
-  change: (tx: Prisma.TransactionClient, target: { roles: string[] }) => Promise<T>,
+  change: (target: { roles: string[] }) => Promise<T>,
 ): Promise<AdminGuarded<T>> {
-  return deps.prisma.$transaction(async (tx): Promise<AdminGuarded<T>> => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${adminChangesLock})`;
-    const target = await tx.user.findUnique({ where: { id: userId }, select: { roles: true } });
-    if (!target) return { status: "no_such_user" };
-    if (target.roles.includes("admin") && !keepsAdmin) {
-      const otherAdmins = await tx.user.count({ where: { roles: { has: "admin" }, NOT: { id: userId } } });
-      if (otherAdmins === 0) return { status: "last_admin" };
-    }
-    return { status: "done", value: await change(tx, target) };
-  });
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${adminChangesLock})`;
+  const target = await tx.user.findUnique({ where: { id: userId }, select: { roles: true } });
+  if (!target) return { status: "no_such_user" };
+  if (target.roles.includes("admin") && !keepsAdmin) {
+    const otherAdmins = await tx.user.count({ where: { roles: { has: "admin" }, NOT: { id: userId } } });
+    if (otherAdmins === 0) return { status: "last_admin" };
+  }
+  return { status: "done", value: await change(target) };
 }

@@ -1,5 +1,7 @@
 // The audit trail: one row per security-relevant event, written by the code that did the thing.
-// Writing an event never fails the operation it records: a failed write is logged instead.
+// A change of state (a revocation, a role change, a new password, a deletion) is recorded in its
+// own transaction (auditInTransaction); any other event is best effort (recordAudit): a failed
+// write is logged and does not fail the operation it records.
 // The table is append-only, enforced by a trigger (prisma/migrations/*_audit_append_only).
 //
 // Refusals are recorded too, but a flood of them must not become a flood of writes:
@@ -38,23 +40,37 @@ export interface AuditEventInput {
   details?: Prisma.InputJsonValue;
 }
 
+function auditRow(event: AuditEventInput): Prisma.AuditEventCreateInput {
+  return {
+    action: event.action,
+    outcome: event.outcome,
+    actorId: event.actorId ?? null,
+    subjectId: event.subjectId ?? null,
+    ip: event.request?.ip ?? null,
+    userAgent: event.request?.userAgent ?? null,
+    ...(event.details === undefined ? {} : { details: event.details }),
+  };
+}
+
+/**
+ * Records an event that is not a change of state (a refusal, a sign-in): best effort, a failed
+ * write is logged and the operation goes on.
+ */
 export async function recordAudit(deps: Pick<ApiDeps, "prisma" | "logger">, event: AuditEventInput): Promise<void> {
   try {
-    await deps.prisma.auditEvent.create({
-      data: {
-        action: event.action,
-        outcome: event.outcome,
-        actorId: event.actorId ?? null,
-        subjectId: event.subjectId ?? null,
-        ip: event.request?.ip ?? null,
-        userAgent: event.request?.userAgent ?? null,
-        ...(event.details === undefined ? {} : { details: event.details }),
-      },
-    });
+    await deps.prisma.auditEvent.create({ data: auditRow(event) });
   } catch (error) {
     deps.logger.error(
       { err: error, action: event.action, outcome: event.outcome },
       `audit: could not record ${event.action}/${event.outcome}`,
     );
   }
+}
+
+/**
+ * Records a change in the change's own transaction: the change and its event commit together or
+ * not at all, so it is recorded exactly once (never lost, never written twice by a retry).
+ */
+export async function auditInTransaction(tx: Prisma.TransactionClient, event: AuditEventInput): Promise<void> {
+  await tx.auditEvent.create({ data: auditRow(event) });
 }

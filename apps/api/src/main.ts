@@ -6,6 +6,7 @@ import { describeCorsOrigins } from "./cors.js";
 import { assertPortAvailable, describeListenError } from "./listen-port.js";
 import { createLogger, type Logger } from "./logger.js";
 import { openDeps } from "./open-deps.js";
+import { startRegistryOutboxDrainer } from "./registry-outbox.js";
 import { buildServer } from "./server.js";
 import { startSessionSweeper } from "./session-sweeper.js";
 import { StartupError } from "./startup-error.js";
@@ -22,9 +23,11 @@ async function main() {
   await assertPortAvailable(config.host, config.port);
   const opened = await openDeps(config, logger);
   const stopSweeping = startSessionSweeper(opened.deps);
+  const stopDraining = startRegistryOutboxDrainer(opened.deps);
   const server = await buildServer(opened.deps, {
     onClose: async () => {
       stopSweeping();
+      stopDraining();
       await opened.close();
     },
   });

@@ -7,78 +7,37 @@
 // recovers by itself once the link is back.
 import { randomUUID } from "node:crypto";
 
-import {
-  createMemoryRateLimiter,
-  createMemorySessionRegistry,
-  createRedisRateLimiter,
-  createRedisSessionRegistry,
-  hashPassword,
-} from "@platform/auth";
-import { createPrismaClient, type PrismaClient } from "@platform/db";
-import { createTestDatabase, type TestDatabase } from "@platform/db/testing";
+import { createRedisSessionRegistry, hashPassword } from "@platform/auth";
 import type { InjectOptions } from "fastify";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { type ApiDeps, createDeps } from "./deps.js";
-import { openRedis } from "./redis-connection.js";
 import { buildServer } from "./server.js";
 import { captureLogs } from "./test-support/capture-logs.js";
 import { testConfig } from "./test-support/harness.js";
-import { createTcpProxy, type TcpProxy } from "./test-support/tcp-proxy.js";
+import { createProxiedDeps, type ProxiedDeps } from "./test-support/proxied-deps.js";
+import type { TcpProxy } from "./test-support/tcp-proxy.js";
 
 /** What "within 2 s" is asserted as: the requirement plus a margin for a busy test machine. */
 const answerBoundMs = 2_500;
 const redisUrl = process.env.REDIS_URL;
 
-let database: TestDatabase;
+let proxied: ProxiedDeps;
 let postgresProxy: TcpProxy | undefined;
 let redisProxy: TcpProxy | undefined;
-let prisma: PrismaClient;
-let redis: Redis | undefined;
 let deps: ApiDeps;
 let server: Awaited<ReturnType<typeof buildServer>>;
 const logs = captureLogs("warn");
 const password = "a partition-proof passphrase";
 const email = `partition-${randomUUID()}@example.com`;
-const keyPrefix = `test:${randomUUID()}:`;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  // a server through the proxy, with the pool the API opens (open-deps.ts); the embedded database
-  // runs in this process, with no network to partition: it is used as it is
-  if (database.kind === "server") {
-    postgresProxy = await createTcpProxy(database.url);
-    prisma = createPrismaClient({ url: postgresProxy.url });
-  } else {
-    prisma = database.prisma;
-  }
-  const config = testConfig();
-  if (redisUrl) {
-    redisProxy = await createTcpProxy(redisUrl);
-    redis = await openRedis(redisProxy.url, logs.logger);
-  }
-  const limits = config.signInLimits;
-  deps = createDeps({
-    config,
-    prisma,
-    logger: logs.logger,
-    ...(redis
-      ? {
-          registry: createRedisSessionRegistry({ redis, keyPrefix }),
-          signInLimiters: {
-            account: createRedisRateLimiter({ redis, keyPrefix, name: "account", ...limits.account }),
-            ip: createRedisRateLimiter({ redis, keyPrefix, name: "ip", ...limits.ip }),
-          },
-        }
-      : {
-          registry: createMemorySessionRegistry(),
-          signInLimiters: { account: createMemoryRateLimiter(limits.account), ip: createMemoryRateLimiter(limits.ip) },
-        }),
-  });
+  proxied = await createProxiedDeps(testConfig(), logs.logger);
+  ({ deps, postgresProxy, redisProxy } = proxied);
   server = await buildServer(deps);
   const passwordHash = await hashPassword(password);
-  await prisma.user.create({ data: { email, name: "partition", roles: ["user"], passwordHash } });
+  await deps.prisma.user.create({ data: { email, name: "partition", roles: ["user"], passwordHash } });
 });
 
 /** Until /ready says yes (after a heal, ioredis reconnects on its own schedule: a retry every ≤ 2 s). */
@@ -103,14 +62,7 @@ afterEach(() => {
 afterAll(async () => {
   await untilReady();
   await server.close();
-  if (prisma !== database.prisma) await prisma.$disconnect();
-  if (redis) {
-    const keys = await redis.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-  }
-  await Promise.all([postgresProxy?.close(), redisProxy?.close()]);
-  await database.drop();
+  await proxied.close();
 });
 
 interface Answer {

@@ -1,12 +1,15 @@
 // Starting, rotating and ending sessions. Postgres is written first (the source of truth), then
-// the registry, so no instance can see a session that Postgres does not have.
+// the registry, so no instance can see a session that Postgres does not have. Ending sessions
+// reaches the registry through the outbox (registry-outbox.ts): a revocation that commits is
+// honoured everywhere even if the registry write right after it fails.
 import { randomBytes } from "node:crypto";
 
 import type { RequestInfo, SessionSource } from "@platform/auth";
-import type { PrismaClient } from "@platform/db";
+import type { Prisma, PrismaClient } from "@platform/db";
 
-import { recordAudit } from "./audit-log.js";
+import { auditInTransaction } from "./audit-log.js";
 import type { ApiDeps } from "./deps.js";
+import { changeWithRegistry, type RegistryOutbox } from "./registry-outbox.js";
 
 export interface IssuedTokens {
   token: string;
@@ -84,7 +87,7 @@ export async function startSession(
 ): Promise<StartedSession | null> {
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + deps.config.sessionTtlSeconds * 1000);
-  const opened = await deps.prisma.$transaction(async (tx) => {
+  const session = await changeWithRegistry(deps, async (tx, outbox) => {
     if (options.whilePasswordHashIs !== undefined) {
       const unchanged = await tx.$queryRaw<unknown[]>`
         SELECT 1 FROM users WHERE id = ${user.id} AND password_hash = ${options.whilePasswordHashIs} FOR UPDATE`;
@@ -101,14 +104,17 @@ export async function startSession(
     });
     if (evicted.length > 0) {
       await tx.session.updateMany({ where: { id: { in: evicted.map(({ id }) => id) } }, data: { isRevoked: true } });
-      // inside the transaction (as users.delete does): if the registry cannot be written, the
-      // sign-in fails and nothing is revoked, rather than a session revoked in Postgres only
-      await deps.registry.revoke(
-        user.id,
-        evicted.map(({ id, expiresAt: sessionExpiresAt }) => ({ sessionId: id, expiresAt: sessionExpiresAt })),
-      );
+      await outbox.revoke(user.id, evicted);
+      await auditInTransaction(tx, {
+        action: "session_revoke",
+        outcome: "success",
+        actorId: user.id,
+        subjectId: user.id,
+        request,
+        details: { sessionIds: evicted.map(({ id }) => id), reason: "session_limit" },
+      });
     }
-    const session = await tx.session.create({
+    return tx.session.create({
       data: {
         id: createSessionId(),
         userId: user.id,
@@ -119,23 +125,18 @@ export async function startSession(
       },
       select: { id: true },
     });
-    return { session, evictedIds: evicted.map(({ id }) => id) };
   });
-  if (!opened) return null;
-  const { session, evictedIds } = opened;
-  await deps.registry.register(
-    { sessionId: session.id, userId: user.id, expiresAt },
-    { roles: user.roles, version: user.rolesVersion },
-  );
-  if (evictedIds.length > 0) {
-    await recordAudit(deps, {
-      action: "session_revoke",
-      outcome: "success",
-      actorId: user.id,
-      subjectId: user.id,
-      request,
-      details: { sessionIds: evictedIds, reason: "session_limit" },
-    });
+  if (!session) return null;
+  try {
+    await deps.registry.register(
+      { sessionId: session.id, userId: user.id, expiresAt },
+      { roles: user.roles, version: user.rolesVersion },
+    );
+  } catch (error) {
+    // no token leaves this call (it answers 503): end the session it opened rather than leave
+    // one that nobody holds counting towards the cap and listed among the user's sessions
+    await deps.prisma.session.update({ where: { id: session.id }, data: { isRevoked: true } }).catch(() => {});
+    throw error;
   }
   return {
     sessionId: session.id,
@@ -219,37 +220,31 @@ export async function rotateRefreshToken(
 }
 
 /**
- * Revokes sessions of a user, in Postgres and then in the registry: all of them, one (`only`), or
- * all but one (`except`). Idempotent: the registry is written even for sessions Postgres already
- * had revoked, so a crash between the two writes heals on retry. `revoked` are the sessions this
- * call ended (what callers count and audit); `alreadyRevoked` the unexpired ones that had ended before.
+ * Revokes sessions of a user in `tx`, with their registry writes recorded in its outbox: all of
+ * them, one (`only`), or all but one (`except`). `revoked` are the sessions this call ended (what
+ * callers count and audit); `alreadyRevoked` the unexpired ones that had ended before (a retry of
+ * a revocation that went through finds its session there).
  */
 export async function revokeSessions(
-  deps: ApiDeps,
-  userId: string,
-  which: { only?: string; except?: string } = {},
+  tx: Prisma.TransactionClient,
+  outbox: RegistryOutbox,
+  { userId, now, only, except }: { userId: string; now: Date; only?: string; except?: string },
 ): Promise<{ revoked: string[]; alreadyRevoked: string[] }> {
   const where = {
     userId,
-    expiresAt: { gt: deps.now() },
-    ...(which.only ? { id: which.only } : {}),
-    ...(which.except ? { NOT: { id: which.except } } : {}),
+    expiresAt: { gt: now },
+    ...(only ? { id: only } : {}),
+    ...(except ? { NOT: { id: except } } : {}),
   };
   // `isRevoked: false` is re-checked under the row lock: of concurrent calls, one revokes each session
-  const revoked = await deps.prisma.session.updateManyAndReturn({
+  const revoked = await tx.session.updateManyAndReturn({
     where: { ...where, isRevoked: false },
     data: { isRevoked: true },
-    select: { id: true },
-  });
-  const ended = await deps.prisma.session.findMany({
-    where: { ...where, isRevoked: true },
     select: { id: true, expiresAt: true },
   });
-  await deps.registry.revoke(
-    userId,
-    ended.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })),
-  );
+  await outbox.revoke(userId, revoked);
   const revokedIds = revoked.map(({ id }) => id);
+  const ended = await tx.session.findMany({ where: { ...where, isRevoked: true }, select: { id: true } });
   return {
     revoked: revokedIds,
     alreadyRevoked: ended.map(({ id }) => id).filter((id) => !revokedIds.includes(id)),

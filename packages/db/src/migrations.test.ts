@@ -22,7 +22,13 @@ describe("migrations", () => {
   it("migrate an empty database to exactly the tables of the contract", async () => {
     const tables = await db.prisma.$queryRaw<{ table_name: string }[]>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`;
-    expect(tables.map((t) => t.table_name)).toEqual(["_prisma_migrations", "audit_events", "sessions", "users"]);
+    expect(tables.map((t) => t.table_name)).toEqual([
+      "_prisma_migrations",
+      "audit_events",
+      "registry_outbox",
+      "sessions",
+      "users",
+    ]);
     const columns = await db.prisma.$queryRaw<{ column_name: string; data_type: string }[]>`
       SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'users' ORDER BY column_name`;
     expect(columns).toContainEqual({ column_name: "roles", data_type: "ARRAY" });

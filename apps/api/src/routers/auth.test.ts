@@ -532,6 +532,20 @@ describe("auth.changePassword", () => {
     expect(events).toEqual([expect.objectContaining({ outcome: "success", details: { revokedSessions: 1 } })]);
   });
 
+  it("of two changes from the same current password at once, one wins and the other changes nothing", async () => {
+    const ivy = await h.createSignedInUser({ password: "old passphrase" });
+    const change = (newPassword: string) =>
+      h.caller(ivy.token).auth.changePassword({ currentPassword: "old passphrase", newPassword });
+    const outcomes = await Promise.allSettled([change("first new passphrase"), change("second new passphrase")]);
+    expect(outcomes.map(({ status }) => status).sort()).toEqual(["fulfilled", "rejected"]);
+    const winner = outcomes[0]?.status === "fulfilled" ? "first new passphrase" : "second new passphrase";
+    await expect(h.caller().auth.signIn({ email: ivy.email, password: winner })).resolves.toBeDefined();
+    const events = await h.deps.prisma.auditEvent.count({
+      where: { action: "password_change", outcome: "success", actorId: ivy.id },
+    });
+    expect(events).toBe(1);
+  });
+
   it("a wrong current password is 'invalid credentials' and changes nothing", async () => {
     const lee = await h.createSignedInUser();
     const before = await h.deps.prisma.user.findUniqueOrThrow({ where: { id: lee.id } });

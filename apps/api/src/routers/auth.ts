@@ -2,9 +2,10 @@ import { hashPassword, needsRehash, storedHashProblem, verifyAgainstDummyHash, v
 import { Prisma } from "@platform/db";
 import { z } from "zod";
 
-import { recordAudit } from "../audit-log.js";
+import { auditInTransaction, recordAudit } from "../audit-log.js";
 import { errors } from "../errors.js";
 import { emailSchema, nameSchema, newPasswordSchema, passwordSchema, textInput } from "../input-schemas.js";
+import { changeWithRegistry } from "../registry-outbox.js";
 import { revokeSessions, rotateRefreshToken, startSession } from "../session-lifecycle.js";
 import { auditRefusal, clearAccountAttempts, takeIpAttempt, takeSignInAttempt } from "../sign-in-limits.js";
 import { authedProcedure, publicProcedure, router } from "../trpc.js";
@@ -111,21 +112,26 @@ export const authRouter = router({
       if (outcome.status === "rotated") return outcome.tokens;
       if (outcome.status === "reused") {
         // a spent token came back: it was stolen, or its thief used the new one first. End the session.
-        await revokeSessions(deps, outcome.userId, { only: outcome.sessionId });
-        await recordAudit(deps, {
-          action: "refresh_reuse_detected",
-          outcome: "failure",
-          subjectId: outcome.userId,
-          request,
-          details: { sessionId: outcome.sessionId },
+        const { userId, sessionId } = outcome;
+        await changeWithRegistry(deps, async (tx, outbox) => {
+          await revokeSessions(tx, outbox, { userId, only: sessionId, now: deps.now() });
+          await auditInTransaction(tx, {
+            action: "refresh_reuse_detected",
+            outcome: "failure",
+            subjectId: userId,
+            request,
+            details: { sessionId },
+          });
         });
       }
       throw errors.refreshTokenRejected();
     }),
 
   signOut: authedProcedure.mutation(async ({ ctx: { deps, principal, request } }) => {
-    await revokeSessions(deps, principal.userId, { only: principal.sessionId });
-    await recordAudit(deps, { action: "sign_out", outcome: "success", actorId: principal.userId, request });
+    await changeWithRegistry(deps, async (tx, outbox) => {
+      await revokeSessions(tx, outbox, { userId: principal.userId, only: principal.sessionId, now: deps.now() });
+      await auditInTransaction(tx, { action: "sign_out", outcome: "success", actorId: principal.userId, request });
+    });
     return { success: true as const };
   }),
 
@@ -156,17 +162,28 @@ export const authRouter = router({
         throw errors.invalidCredentials();
       }
       await clearAccountAttempts(deps, account.email);
-      await deps.prisma.user.update({
-        where: { id: principal.userId },
-        data: { passwordHash: await hashPassword(input.newPassword) },
-      });
-      const { revoked } = await revokeSessions(deps, principal.userId, { except: principal.sessionId });
-      await recordAudit(deps, {
-        action: "password_change",
-        outcome: "success",
-        actorId: principal.userId,
-        request,
-        details: { revokedSessions: revoked.length },
+      const passwordHash = await hashPassword(input.newPassword);
+      // the new password and the end of the other sessions commit together, or neither does
+      const revoked = await changeWithRegistry(deps, async (tx, outbox) => {
+        // only over the hash just verified: of two concurrent changes, the second finds it replaced
+        const { count } = await tx.user.updateMany({
+          where: { id: principal.userId, passwordHash: account.passwordHash },
+          data: { passwordHash },
+        });
+        if (count === 0) throw errors.invalidCredentials();
+        const sessions = await revokeSessions(tx, outbox, {
+          userId: principal.userId,
+          except: principal.sessionId,
+          now: deps.now(),
+        });
+        await auditInTransaction(tx, {
+          action: "password_change",
+          outcome: "success",
+          actorId: principal.userId,
+          request,
+          details: { revokedSessions: sessions.revoked.length },
+        });
+        return sessions.revoked;
       });
       return { success: true as const, revokedSessions: revoked.length };
     }),

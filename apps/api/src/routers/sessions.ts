@@ -2,9 +2,10 @@
 // an id that does not exist, so ids cannot be probed.
 import { z } from "zod";
 
-import { recordAudit } from "../audit-log.js";
+import { auditInTransaction } from "../audit-log.js";
 import { errors } from "../errors.js";
 import { sessionIdSchema } from "../input-schemas.js";
+import { changeWithRegistry } from "../registry-outbox.js";
 import { revokeSessions } from "../session-lifecycle.js";
 import { authedProcedure, router } from "../trpc.js";
 
@@ -22,27 +23,40 @@ export const sessionsRouter = router({
   revoke: authedProcedure
     .input(z.strictObject({ id: sessionIdSchema }))
     .mutation(async ({ ctx: { deps, principal, request }, input }) => {
-      const { revoked, alreadyRevoked } = await revokeSessions(deps, principal.userId, { only: input.id });
-      // one that has ended already is no error: a retry of a revocation that went through succeeds
-      if (revoked.length === 0 && alreadyRevoked.length === 0) throw errors.sessionNotFound(input.id);
-      await recordAudit(deps, {
-        action: "session_revoke",
-        outcome: "success",
-        actorId: principal.userId,
-        request,
-        details: { sessionIds: revoked },
+      await changeWithRegistry(deps, async (tx, outbox) => {
+        const { revoked, alreadyRevoked } = await revokeSessions(tx, outbox, {
+          userId: principal.userId,
+          only: input.id,
+          now: deps.now(),
+        });
+        // one that has ended already is no error: a retry of a revocation that went through succeeds
+        if (revoked.length === 0 && alreadyRevoked.length === 0) throw errors.sessionNotFound(input.id);
+        await auditInTransaction(tx, {
+          action: "session_revoke",
+          outcome: "success",
+          actorId: principal.userId,
+          request,
+          details: { sessionIds: revoked },
+        });
       });
       return { success: true as const };
     }),
 
   revokeOthers: authedProcedure.mutation(async ({ ctx: { deps, principal, request } }) => {
-    const { revoked } = await revokeSessions(deps, principal.userId, { except: principal.sessionId });
-    await recordAudit(deps, {
-      action: "session_revoke",
-      outcome: "success",
-      actorId: principal.userId,
-      request,
-      details: { sessionIds: revoked },
+    const revoked = await changeWithRegistry(deps, async (tx, outbox) => {
+      const sessions = await revokeSessions(tx, outbox, {
+        userId: principal.userId,
+        except: principal.sessionId,
+        now: deps.now(),
+      });
+      await auditInTransaction(tx, {
+        action: "session_revoke",
+        outcome: "success",
+        actorId: principal.userId,
+        request,
+        details: { sessionIds: sessions.revoked },
+      });
+      return sessions.revoked;
     });
     return { revokedSessions: revoked.length };
   }),

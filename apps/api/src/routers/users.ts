@@ -1,10 +1,11 @@
 import { z } from "zod";
 
 import { type AdminGuarded, withAdminGuard } from "../admin-guard.js";
-import { recordAudit } from "../audit-log.js";
+import { auditInTransaction, recordAudit } from "../audit-log.js";
 import { errors } from "../errors.js";
 import { rolesSchema, userIdSchema } from "../input-schemas.js";
 import { pageFields, pageQuery, toPage } from "../pagination.js";
+import { changeWithRegistry } from "../registry-outbox.js";
 import { revokeSessions } from "../session-lifecycle.js";
 import { adminProcedure, authedProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
@@ -39,14 +40,26 @@ export const usersRouter = router({
   setRoles: adminProcedure
     .input(z.strictObject({ id: userIdSchema, roles: rolesSchema }))
     .mutation(async ({ ctx: { deps, principal, request }, input }) => {
-      const outcome = await withAdminGuard(deps, input.id, input.roles.includes("admin"), async (tx, target) => ({
-        before: target.roles,
-        updated: await tx.user.update({
-          where: { id: input.id },
-          data: { roles: input.roles, rolesVersion: { increment: 1 } },
-          select: { ...publicUserSelect, rolesVersion: true },
+      const outcome = await changeWithRegistry(deps, (tx, outbox) =>
+        withAdminGuard(tx, input.id, input.roles.includes("admin"), async (target) => {
+          const { rolesVersion, ...user } = await tx.user.update({
+            where: { id: input.id },
+            data: { roles: input.roles, rolesVersion: { increment: 1 } },
+            select: { ...publicUserSelect, rolesVersion: true },
+          });
+          // versioned: a stale write (a sign-in that read the old roles) can never undo this one
+          await outbox.setRoles(user.id, { roles: user.roles, version: rolesVersion });
+          await auditInTransaction(tx, {
+            action: "role_change",
+            outcome: "success",
+            actorId: principal.userId,
+            subjectId: user.id,
+            request,
+            details: { before: target.roles, after: user.roles },
+          });
+          return user;
         }),
-      }));
+      );
       if (outcome.status === "last_admin") {
         await recordAudit(deps, {
           action: "role_change",
@@ -57,56 +70,51 @@ export const usersRouter = router({
           details: { reason: "last_admin", roles: input.roles },
         });
       }
-      const { before, updated } = guardedOrThrow(outcome, input.id);
-      // versioned: a stale write (a sign-in that read the old roles) can never undo this one,
-      // and retrying after a registry failure writes a newer version that heals it
-      const { rolesVersion, ...user } = updated;
-      await deps.registry.setRoles(user.id, { roles: user.roles, version: rolesVersion });
-      await recordAudit(deps, {
-        action: "role_change",
-        outcome: "success",
-        actorId: principal.userId,
-        subjectId: user.id,
-        request,
-        details: { before, after: user.roles },
-      });
-      return user;
+      return guardedOrThrow(outcome, input.id);
     }),
 
   /** Ends every session of a user (e.g. a lost laptop). */
   revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, principal, request }, input }) => {
-    const exists = await deps.prisma.user.count({ where: { id: input.id } });
-    if (!exists) throw errors.userNotFound(input.id);
-    const { revoked } = await revokeSessions(deps, input.id);
-    await recordAudit(deps, {
-      action: "session_revoke",
-      outcome: "success",
-      actorId: principal.userId,
-      subjectId: input.id,
-      request,
-      details: { sessionIds: revoked },
+    const revoked = await changeWithRegistry(deps, async (tx, outbox) => {
+      const exists = await tx.user.count({ where: { id: input.id } });
+      if (!exists) throw errors.userNotFound(input.id);
+      const sessions = await revokeSessions(tx, outbox, { userId: input.id, now: deps.now() });
+      await auditInTransaction(tx, {
+        action: "session_revoke",
+        outcome: "success",
+        actorId: principal.userId,
+        subjectId: input.id,
+        request,
+        details: { sessionIds: sessions.revoked },
+      });
+      return sessions.revoked;
     });
     return { revokedSessions: revoked.length };
   }),
 
   /** Deletes a user and their sessions (the audit trail keeps their events). */
   delete: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, principal, request }, input }) => {
-    const outcome = await withAdminGuard(deps, input.id, false, async (tx) => {
-      // lock the user first: a racing sign-in either committed its session before (and it is in
-      // the list below) or finds the user gone (its check runs under the same row lock)
-      await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${input.id} FOR UPDATE`;
-      const live = await tx.session.findMany({
-        where: { userId: input.id, expiresAt: { gt: deps.now() } },
-        select: { id: true, expiresAt: true },
-      });
-      await tx.user.delete({ where: { id: input.id } });
-      // inside the transaction: if the registry cannot be written, nothing is deleted and a retry
-      // can do it all; once the user is gone, no retry could find their sessions again
-      await deps.registry.revoke(
-        input.id,
-        live.map(({ id, expiresAt }) => ({ sessionId: id, expiresAt })),
-      );
-    });
+    const outcome = await changeWithRegistry(deps, (tx, outbox) =>
+      withAdminGuard(tx, input.id, false, async () => {
+        // lock the user first: a racing sign-in either committed its session before (and it is in
+        // the list below) or finds the user gone (its check runs under the same row lock)
+        await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${input.id} FOR UPDATE`;
+        const live = await tx.session.findMany({
+          where: { userId: input.id, isRevoked: false, expiresAt: { gt: deps.now() } },
+          select: { id: true, expiresAt: true },
+        });
+        await tx.user.delete({ where: { id: input.id } });
+        // the outbox keeps the list: once the user is gone, nothing else could find their sessions
+        await outbox.revoke(input.id, live);
+        await auditInTransaction(tx, {
+          action: "user_delete",
+          outcome: "success",
+          actorId: principal.userId,
+          subjectId: input.id,
+          request,
+        });
+      }),
+    );
     if (outcome.status === "last_admin") {
       await recordAudit(deps, {
         action: "user_delete",
@@ -118,13 +126,6 @@ export const usersRouter = router({
       });
     }
     guardedOrThrow(outcome, input.id);
-    await recordAudit(deps, {
-      action: "user_delete",
-      outcome: "success",
-      actorId: principal.userId,
-      subjectId: input.id,
-      request,
-    });
     return { success: true as const };
   }),
 });

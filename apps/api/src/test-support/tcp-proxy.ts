@@ -7,6 +7,10 @@
 //                starts in the middle of a call (0: at the call's first bytes)
 //   heal()       held bytes are delivered, then bytes flow again; a side that closed during the
 //                partition is closed on the other side now (its FIN was held too).
+//   resetWhen(from, bytes)  the next chunk from the client (or the server) that contains `bytes`
+//                is not delivered: its connection is reset on both sides instead. A link that
+//                dies between two steps: a command that never reaches Redis, a COMMIT that never
+//                reaches Postgres, or one that does and whose answer is lost.
 // The proxy keeps reading from both sides while partitioned (into memory), so it sees a client
 // close a socket it gave up on: `openClientSockets()` tells a test whether the API let go, and
 // `clientSocketsFromBeforeThePartition()` whether it let go of the connections the partition cut.
@@ -18,6 +22,7 @@ export interface TcpProxy {
   partition(): void;
   partitionAfter(chunks: number): void;
   heal(): void;
+  resetWhen(from: "client" | "server", bytes: string): void;
   /** Sockets the client side (the API) holds open to the proxy now (neither ended nor reset by it). */
   openClientSockets(): number;
   /** Of those, the ones that were open when the last partition started. */
@@ -45,6 +50,7 @@ export async function createTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const directions = new Set<Direction>();
   const clientSockets = new Set<Socket>();
   let openAtPartition = new Set<Socket>();
+  let resetTrigger: { fromClient: boolean; bytes: string } | undefined;
   const startPartition = () => {
     isPartitioned = true;
     openAtPartition = new Set(clientSockets);
@@ -59,6 +65,12 @@ export async function createTcpProxy(targetUrl: string): Promise<TcpProxy> {
     const direction: Direction = { from, to, held: [], hasEnded: false };
     directions.add(direction);
     from.on("data", (chunk: Buffer) => {
+      if (resetTrigger?.fromClient === isFromClient && chunk.includes(resetTrigger.bytes)) {
+        resetTrigger = undefined;
+        from.resetAndDestroy();
+        to.resetAndDestroy();
+        return;
+      }
       if (isFromClient && chunksBeforePartition !== undefined && chunksBeforePartition-- === 0) {
         chunksBeforePartition = undefined;
         startPartition();
@@ -107,6 +119,9 @@ export async function createTcpProxy(targetUrl: string): Promise<TcpProxy> {
         deliver(direction);
         if (direction.from.destroyed) directions.delete(direction);
       }
+    },
+    resetWhen(from, bytes) {
+      resetTrigger = { fromClient: from === "client", bytes };
     },
     openClientSockets: () => clientSockets.size,
     clientSocketsFromBeforeThePartition: () =>
