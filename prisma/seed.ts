@@ -2,7 +2,7 @@
 // and prints the credentials. Safe to run any number of times.
 import "@platform/db/load-env-file"; // a developer's .env, as for every entry point (see that module)
 
-import { loadConfig, seedAdmin } from "@platform/api";
+import { adminSeedProblem, loadConfig, seedAdmin } from "@platform/api";
 import { createPrismaClient } from "@platform/db";
 
 const config = loadConfig();
@@ -10,6 +10,11 @@ if (config.database.kind !== "server") {
   console.error(
     "DATABASE_URL is not set: set it to the database to seed (`pnpm dev` seeds the embedded database by itself).",
   );
+  process.exit(1);
+}
+const problem = adminSeedProblem(config);
+if (problem) {
+  console.error(problem);
   process.exit(1);
 }
 const prisma = createPrismaClient({ url: config.database.url, poolMax: 1 });

@@ -16,6 +16,8 @@ import { z } from "zod";
 import { redactUrl } from "./redact-url.js";
 
 export const developmentJwtSecret = "development-only-secret-do-not-use-in-production!";
+/** The admin's password when ADMIN_PASSWORD is unset: printed by `pnpm dev`, refused by `pnpm db:seed` in production. */
+export const developmentAdminPassword = "correct-horse-battery-staple";
 
 const minimumSecretBytes = 32;
 /** Many honest users can share one address (an office, a mobile carrier), so an IP gets more than an account. */
@@ -49,7 +51,8 @@ export interface Config {
   /** true: reflect any origin (development); a list: only those; false: no CORS headers. */
   corsOrigin: true | false | string[];
   logLevel: string;
-  admin: { email: string; password: string };
+  /** The account `pnpm dev` and `pnpm db:seed` create; `isDefaultPassword` when ADMIN_PASSWORD is unset. */
+  admin: { email: string; password: string; isDefaultPassword: boolean };
   /** What is accepted but probably a mistake, for the logger at start-up (names, never values). */
   warnings: string[];
 }
@@ -168,7 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       read("SIGN_IN_MAX_DELAY_MINUTES", wholeNumber(1, 1440)) ?? minutes(defaultRateLimitPolicy.maxDelayMs),
     logLevel: read("LOG_LEVEL", oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"])) ?? "info",
     adminEmail: read("ADMIN_EMAIL", emailAddress) ?? "admin@example.com",
-    adminPassword: read("ADMIN_PASSWORD", adminPasswordRule) ?? "correct-horse-battery-staple",
+    adminPassword: read("ADMIN_PASSWORD", adminPasswordRule),
   };
 
   const warnings = lookAlikeWarnings(env, names);
@@ -248,7 +251,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ip: { freeAttempts: vars.ipFreeAttempts, ...limitWindow },
     },
     logLevel: vars.logLevel,
-    admin: { email: vars.adminEmail.trim().toLowerCase(), password: vars.adminPassword },
+    admin: {
+      email: vars.adminEmail.trim().toLowerCase(),
+      password: vars.adminPassword ?? developmentAdminPassword,
+      isDefaultPassword: vars.adminPassword === undefined,
+    },
     warnings,
   };
 }

@@ -5,7 +5,7 @@
 // Tests of other packages use `@platform/api/testing` (test-support/index.ts).
 export { type Config, ConfigError, loadConfig } from "./config.js";
 export type { AppRouter, RouterInputs, RouterOutputs } from "./router.js";
-export { seedAdmin } from "./seed-admin.js";
+export { adminSeedProblem, seedAdmin } from "./seed-admin.js";
 export type { MaxBatchSize } from "./server.js";
 export type { PublicUser } from "./user-select.js";
 export type { ErrorData, ErrorShape, InputIssue, UnauthorizedReason } from "@platform/auth";

@@ -1,8 +1,8 @@
 import { verifyPassword } from "@platform/auth";
 import { describe, expect, it } from "vitest";
 
-import { seedAdmin } from "./seed-admin.js";
-import { uniqueEmail } from "./test-support/harness.js";
+import { adminSeedProblem, seedAdmin } from "./seed-admin.js";
+import { testConfig, uniqueEmail } from "./test-support/harness.js";
 import { useTestHarness } from "./test-support/hooks.js";
 import { anyString } from "./test-support/matchers.js";
 
@@ -34,5 +34,16 @@ describe("seedAdmin", () => {
     const stored = await h.deps.prisma.user.findUniqueOrThrow({ where: { id: first.id } });
     expect(stored.roles).toEqual(["admin", "user"]);
     expect(await verifyPassword(stored.passwordHash, "first passphrase")).toBe(true);
+  });
+});
+
+describe("adminSeedProblem", () => {
+  it("refuses the default password in production only; a password of the operator's is fine everywhere", () => {
+    const admin = (env: Record<string, string>) => testConfig(env).admin;
+    expect(adminSeedProblem({ env: "production", admin: admin({}) })).toMatch(/^ADMIN_PASSWORD is not set/);
+    expect(adminSeedProblem({ env: "development", admin: admin({}) })).toBeUndefined();
+    const own = admin({ ADMIN_PASSWORD: "an operator's passphrase" });
+    expect(own.isDefaultPassword).toBe(false);
+    expect(adminSeedProblem({ env: "production", admin: own })).toBeUndefined();
   });
 });

@@ -3,6 +3,19 @@
 import { hashPassword } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
 
+import type { Config } from "./config.js";
+
+/**
+ * Why the admin cannot be seeded with this configuration, or undefined: in production, only with
+ * a password of the operator's (the default one is in this repository for anyone to read).
+ */
+export function adminSeedProblem(config: Pick<Config, "env" | "admin">): string | undefined {
+  if (config.env === "production" && config.admin.isDefaultPassword) {
+    return "ADMIN_PASSWORD is not set: in production the admin is created only with a password of your own (8 to 128 characters).";
+  }
+  return undefined;
+}
+
 export async function seedAdmin(prisma: PrismaClient, admin: { email: string; password: string }) {
   const existing = await prisma.user.findUnique({ where: { email: admin.email }, select: { id: true } });
   if (existing) return { created: false, id: existing.id };
