@@ -15,6 +15,7 @@ import type { PrismaClient } from "@platform/db";
 import { recordAudit } from "./audit-log.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
+import { createRegistryLag, type RegistryLag } from "./registry-outbox.js";
 import { createSessionSource } from "./session-lifecycle.js";
 import { type AuditedBlocks, createAuditedBlocks } from "./sign-in-limits.js";
 
@@ -27,6 +28,8 @@ export interface ApiDeps extends AuthDeps {
   auditedBlocks: AuditedBlocks;
   /** The process's one logger (also Fastify's): operational messages go here, governed by LOG_LEVEL. */
   logger: Logger;
+  /** Whose registry entries may be behind Postgres (registry-outbox.ts); read by isRegistryBehind. */
+  registryLag: RegistryLag;
   now: () => Date;
 }
 
@@ -58,6 +61,7 @@ export function createDeps({
   const tokens = createTokenService({ ...config.jwt, accessTokenTtlSeconds: config.accessTokenTtlSeconds, now });
 
   const refreshTokens = createRefreshTokenService(config.jwt.secret);
+  const registryLag = createRegistryLag();
   return {
     config,
     prisma,
@@ -65,6 +69,8 @@ export function createDeps({
     tokens,
     refreshTokens,
     loadSession: createSessionSource(prisma, now),
+    registryLag,
+    isRegistryBehind: (userId) => registryLag.has(userId),
     now,
     signInLimiters,
     auditedBlocks: createAuditedBlocks(),

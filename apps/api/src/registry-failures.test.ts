@@ -14,9 +14,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { createCaller } from "./caller.js";
 import { type ApiDeps, createDeps } from "./deps.js";
+import { openRedis } from "./redis-connection.js";
 import { startRegistryOutboxDrainer } from "./registry-outbox.js";
 import { captureLogs } from "./test-support/capture-logs.js";
 import { testConfig, uniqueEmail } from "./test-support/harness.js";
+import { startPrivateRedis } from "./test-support/private-redis.js";
 import { createProxiedDeps, type ProxiedDeps } from "./test-support/proxied-deps.js";
 
 const repairBoundMs = 4_000;
@@ -89,6 +91,7 @@ async function signedInUser(roles = ["user"]) {
   return { id: user.id, email, ...session };
 }
 
+const sessionIdOf = (refreshToken: string) => b.refreshTokens.read(refreshToken)?.sessionId ?? "";
 const pendingWrites = (userId: string) => b.prisma.registryOutbox.count({ where: { userId } });
 /** The call's registry write did fail (said before it answered): what follows is the outbox's doing. */
 const expectRegistryWriteFailed = () => {
@@ -223,5 +226,58 @@ describe.skipIf(!hasServices)("the link to Postgres resets at the commit", () =>
     await withinBound(() => bothRefuse(user.token));
     expect(await pendingWrites(user.id)).toBe(0);
     expect(await auditRows("session_revoke", user.id)).toBe(1);
+  });
+});
+
+describe.skipIf(!hasServices)("Redis serves reads but refuses writes (a failover's replica, memory full)", () => {
+  it("a sign-out is honoured at once where it was made and within the bound everywhere, from Postgres", async () => {
+    // a server of its own: refusing writes on the shared one would break every other test file.
+    // Instances one and two share it and the database; A's drainer (another Redis) must keep out.
+    stopDraining();
+    const privateRedis = await startPrivateRedis();
+    const instances = await Promise.all(
+      ["one", "two"].map(async () => {
+        const redis = await openRedis(privateRedis.url, logs.logger);
+        const deps = createDeps({
+          config,
+          prisma: b.prisma,
+          registry: createRedisSessionRegistry({ redis, keyPrefix: proxied.keyPrefix }),
+          signInLimiters: b.signInLimiters,
+          logger: logs.logger,
+        });
+        return { deps, redis, stop: startRegistryOutboxDrainer(deps) };
+      }),
+    );
+    const [one, two] = instances.map(({ deps }) => deps) as [ApiDeps, ApiDeps];
+    try {
+      const signIn = (email: string) => on(one).auth.signIn({ email, password });
+      const [leaving, staying] = [await signedInUser(), await signedInUser()];
+      const [session, other] = [await signIn(leaving.email), await signIn(staying.email)];
+      await privateRedis.admin.config("SET", "min-replicas-to-write", "1"); // writes: NOREPLICAS
+
+      expect(await on(one, session.token).auth.signOut()).toEqual({ success: true });
+      expectRegistryWriteFailed();
+      expect(await isRefused(one, session.token)).toBe(true);
+      await withinBound(() => isRefused(two, session.token));
+      // the registry still says live: only Postgres knows, and it is asked for that user only
+      expect(await two.registry.lookup(sessionIdOf(session.refreshToken), leaving.id)).toMatchObject({
+        status: "live",
+      });
+      await expect(on(two, other.token).auth.sessions.list()).resolves.toHaveLength(2); // signedInUser's and this one
+
+      await privateRedis.admin.config("SET", "min-replicas-to-write", "0");
+      await withinBound(
+        async () => (await two.registry.lookup(sessionIdOf(session.refreshToken), leaving.id)).status === "revoked",
+      );
+      expect(await isRefused(two, session.token)).toBe(true);
+      expect(await auditRows("sign_out", leaving.id)).toBe(1);
+    } finally {
+      for (const { redis, stop } of instances) {
+        stop();
+        redis.disconnect();
+      }
+      await privateRedis.stop();
+      stopDraining = startRegistryOutboxDrainer(a);
+    }
   });
 });

@@ -6,9 +6,15 @@
 // deleted; a write that fails (a reset link, a timeout, a crash in between) leaves its row, and
 // every instance's drainer retries the rows once a second until they land.
 //
+// While a user has writes pending, the registry may be behind for them (Redis may serve reads and
+// refuse writes: a replica promoted or demoted in a failover, memory full), so their calls are
+// checked against Postgres instead (RegistryLag, AuthDeps.isRegistryBehind): on this instance
+// from the failed write on, on every other one from its next drain.
+//
 // What this guarantees:
-//  - a change that commits reaches the registry: at once, or within one drain interval of the
-//    registry taking writes again, with no operator. The caller's answer says it happened (it did).
+//  - a change that commits is honoured by every instance within one drain interval, whatever the
+//    registry does, and reaches the registry once it takes writes again, with no operator. The
+//    caller's answer says it happened (it did).
 //  - a change that does not commit (an error, a 503) has written nothing, in Postgres or in the registry.
 //  - applying a change twice is harmless (a revocation overwrites, roles keep the newer version),
 //    so the drainer and the committing call may both apply a row; the audit event is written by
@@ -33,6 +39,28 @@ interface RecordedChange {
   id: bigint;
   userId: string;
   change: RegistryChange;
+}
+
+/** The users whose registry entries may be behind Postgres: writes of theirs are pending. */
+export interface RegistryLag {
+  has(userId: string): boolean;
+  /** Writes of theirs just failed (on this instance). */
+  add(userIds: Iterable<string>): void;
+  /** The users with writes pending in the outbox now (read by a drain). */
+  replace(userIds: Iterable<string>): void;
+}
+
+export function createRegistryLag(): RegistryLag {
+  let behind = new Set<string>();
+  return {
+    has: (userId) => behind.has(userId),
+    add(userIds) {
+      for (const userId of userIds) behind.add(userId);
+    },
+    replace(userIds) {
+      behind = new Set(userIds);
+    },
+  };
 }
 
 /** How often each instance retries the writes that did not land. */
@@ -95,8 +123,9 @@ export async function changeWithRegistry<T>(
     return change(tx, outbox);
   });
   if (recorded.length > 0) {
-    const { error } = await apply(deps, recorded);
+    const { applied, error } = await apply(deps, recorded);
     if (error !== undefined) {
+      deps.registryLag.add(recorded.slice(applied).map(({ userId }) => userId));
       deps.logger.warn(
         { err: error },
         "registry write failed after its change was committed; the outbox drainer retries it every second",
@@ -106,13 +135,21 @@ export async function changeWithRegistry<T>(
   return value;
 }
 
-/** Applies the oldest pending writes (up to `limit`); how many landed. Rejects if one fails. */
+/**
+ * Applies the oldest pending writes (up to `limit`), then tells `deps.registryLag` whose writes
+ * are still pending; how many landed. Rejects if one fails.
+ */
 export async function drainRegistryOutbox(deps: ApiDeps, limit = 100): Promise<number> {
   const rows = await deps.prisma.registryOutbox.findMany({ orderBy: { id: "asc" }, take: limit });
   const { applied, error } = await apply(
     deps,
     rows.map(({ id, userId, change }) => ({ id, userId, change: change as RegistryChange })),
   );
+  const pending =
+    rows.length === 0
+      ? []
+      : await deps.prisma.registryOutbox.findMany({ select: { userId: true }, distinct: ["userId"] });
+  deps.registryLag.replace(pending.map(({ userId }) => userId));
   if (error !== undefined) throw new Error("registry outbox: a pending write did not land", { cause: error });
   return applied;
 }
