@@ -199,6 +199,16 @@ describe.skipIf(!hasServices)("the registry write of a sign-in fails (the link t
   });
 });
 
+describe.skipIf(!hasServices)("the registry write of a sign-up fails (the link to Redis resets)", () => {
+  it("503, and no account is left behind: the retry signs up", async () => {
+    const newcomer = { email: uniqueEmail("signup"), name: "Newcomer", password };
+    proxied.redisProxy?.resetWhen("client", "live");
+    expect(await codeOf(on(a).auth.signUp(newcomer))).toBe("SERVICE_UNAVAILABLE");
+    expect(await b.prisma.user.count({ where: { email: newcomer.email } })).toBe(0);
+    await expect(on(b).auth.signUp(newcomer)).resolves.toMatchObject({ user: { email: newcomer.email } });
+  });
+});
+
 describe.skipIf(!hasServices)("the link to Postgres resets at the commit", () => {
   it("before the COMMIT reaches Postgres: 503, and nothing changed anywhere", async () => {
     const root = await signedInUser(["admin", "user"]);

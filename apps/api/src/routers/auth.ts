@@ -41,7 +41,13 @@ export const authRouter = router({
         });
         throw errors.emailTaken();
       }
-      const { token, refreshToken } = await startSession(deps, { ...user, rolesVersion: 0 }, request);
+      const { token, refreshToken } = await startSession(deps, { ...user, rolesVersion: 0 }, request).catch(
+        async (error: unknown) => {
+          // a sign-up that answers 503 leaves no account behind: its retry must not find the email taken
+          await deps.prisma.user.delete({ where: { id: user.id } }).catch(() => {});
+          throw error;
+        },
+      );
       await recordAudit(deps, { action: "sign_up", outcome: "success", actorId: user.id, request });
       return { token, refreshToken, user };
     }),
