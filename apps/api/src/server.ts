@@ -12,6 +12,7 @@ import Fastify from "fastify";
 import { createContext } from "./context.js";
 import { registerCors } from "./cors.js";
 import type { ApiDeps } from "./deps.js";
+import { registerGracefulClose } from "./graceful-close.js";
 import { type AppRouter, appRouter } from "./router.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 
@@ -78,6 +79,7 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
   });
 
   registerSecurityHeaders(server);
+  registerGracefulClose(server);
   await registerCors(server, deps.config.corsOrigin);
 
   await server.register(fastifyTRPCPlugin, {
