@@ -16,6 +16,7 @@ import tseslint from "typescript-eslint";
 const mayReadEnvironment = [
   "apps/api/src/config.ts",
   "packages/client/scripts/verify.ts",
+  "packages/client/soak/run.ts",
   "**/testing.ts",
   "packages/db/src/test-services.ts",
   "**/test-support/**",
