@@ -17,6 +17,7 @@ const mayReadEnvironment = [
   "apps/api/src/config.ts",
   "packages/client/scripts/verify.ts",
   "packages/client/soak/run.ts",
+  "scripts/test-report.ts",
   "**/testing.ts",
   "packages/db/src/test-services.ts",
   "**/test-support/**",
