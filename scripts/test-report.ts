@@ -36,6 +36,7 @@ const suite: Record<string, SuiteFile[]> = {
     { path: "src/config.test.ts", only: /JWT_SECRET|secret|production/ }, // secret strength
     { path: "src/partition.test.ts" }, // timeouts under a network partition
     { path: "src/shutdown.test.ts" }, // SIGTERM under load
+    { path: "src/graceful-close.test.ts" },
   ],
   "packages/auth": [
     { path: "src/tokens.test.ts" },
