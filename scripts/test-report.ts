@@ -2,8 +2,9 @@
 // vitest's JSON reporter and rewrites the table between the markers in README.md: one row per
 // test, with its case, what is expected, and the result of this run. New tests in a listed file
 // appear by themselves; a listed file that yields no test fails the run, so the list cannot rot.
-//   case      the test's full name (file › describe blocks › title) up to the title's first ": "
-//             (or " -> "), the convention the suite's titles follow ("users.list: BAD_REQUEST ...")
+//   case      the test's full name (file › describe blocks › title) up to the title's " -> " (the
+//             explicit form: "<case> -> <expected>"), else up to its first ": ", which the suite's
+//             titles mostly use already ("users.list: an anonymous call ... is UNAUTHORIZED")
 //   expected  the rest of the title; a title without a separator states the expectation whole
 //   result    passed / failed / skipped, from this run
 // Exit code 1 when a test failed or a listed file yielded no test (the table is written anyway).
@@ -90,14 +91,13 @@ function runPackage(packageDir: string, files: SuiteFile[], outputFile: string):
   return JSON.parse(readFileSync(outputFile, "utf8")) as VitestJsonReport;
 }
 
-/** Splits a title at its first ": " or " -> " into the case it names and what it expects. */
+/** Splits a title at its " -> " (the explicit form), else its first ": ", into the case it names and what it expects. */
 function splitTitle(title: string): { name: string; expected: string } {
-  const separator = [" -> ", ": "]
-    .map((text) => ({ text, at: title.indexOf(text) }))
-    .filter(({ at }) => at > 0)
-    .sort((a, b) => a.at - b.at)[0];
-  if (!separator) return { name: "", expected: title };
-  return { name: title.slice(0, separator.at), expected: title.slice(separator.at + separator.text.length) };
+  for (const separator of [" -> ", ": "]) {
+    const at = title.indexOf(separator);
+    if (at > 0) return { name: title.slice(0, at), expected: title.slice(at + separator.length) };
+  }
+  return { name: "", expected: title };
 }
 
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");

@@ -60,7 +60,7 @@ async function closeWithinBound(close: Promise<unknown>): Promise<void> {
 }
 
 describe("closing the server", () => {
-  it("answers a keep-alive request that was running, with Connection: close, and then finishes closing", async () => {
+  it("a keep-alive request running when closing starts -> answered in full with Connection: close, then the close completes", async () => {
     const { server, port, isRunning } = await serverWithSlowRoute();
     const connection = openConnection(port);
     connection.socket.write("POST /slow HTTP/1.1\r\nHost: api\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n");
@@ -73,7 +73,7 @@ describe("closing the server", () => {
     expect(connection.received()).toContain('{"done":true}');
   });
 
-  it("does not wait forever for a request whose body never comes: its connection is closed after the deadline", async () => {
+  it("a request whose body never comes -> its connection is closed after the deadline, and the close completes", async () => {
     const { server, port } = await serverWithSlowRoute();
     const connection = openConnection(port);
     connection.socket.write(

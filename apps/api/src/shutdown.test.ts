@@ -112,7 +112,7 @@ const isSignInRecord = (record: LogRecord, msg: string) =>
   record.msg === msg && JSON.stringify(record.req ?? record).includes("auth.signIn");
 
 describe("SIGTERM under load", () => {
-  it("finishes the requests in flight, refuses new ones, exits 0, and leaves nothing half-written", async () => {
+  it("SIGTERM during a burst of sign-ins -> the requests in flight get their answers, new connections are refused, exit 0, nothing half-written", async () => {
     const tokens: string[] = [];
     for (const user of users) {
       const { status, data } = await call("auth.signUp", user);
