@@ -309,8 +309,8 @@ interface Created {
 async function main(): Promise<number> {
   const options = readOptions();
   const missing = [
-    ...(options.databaseUrl ? [] : ["DATABASE_URL=postgres://..."]),
-    ...(options.redisUrl ? [] : ["REDIS_URL=redis://..."]),
+    ...(options.databaseUrl ? [] : ["DATABASE_URL (postgres://…)"]),
+    ...(options.redisUrl ? [] : ["REDIS_URL (redis://…)"]),
   ];
   if (missing.length > 0) {
     console.error(
