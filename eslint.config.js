@@ -16,6 +16,8 @@ import tseslint from "typescript-eslint";
 const mayReadEnvironment = [
   "apps/api/src/config.ts",
   "packages/client/scripts/verify.ts",
+  "packages/client/soak/run.ts",
+  "scripts/test-report.ts",
   "**/testing.ts",
   "packages/db/src/test-services.ts",
   "**/test-support/**",

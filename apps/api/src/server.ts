@@ -12,6 +12,7 @@ import Fastify from "fastify";
 import { createContext } from "./context.js";
 import { registerCors } from "./cors.js";
 import type { ApiDeps } from "./deps.js";
+import { registerGracefulClose } from "./graceful-close.js";
 import { type AppRouter, appRouter } from "./router.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 
@@ -27,6 +28,8 @@ export type MaxBatchSize = typeof maxBatchSize;
 export interface BuildServerOptions {
   /** Called once the server has closed (e.g. to close the database and the registry). */
   onClose?: () => Promise<void>;
+  /** How long closing waits for requests in flight before closing their connections (graceful-close.ts). */
+  closeDeadlineMs?: number;
 }
 
 /** Sent as Retry-After with every 503: outages of Postgres or Redis are usually short. */
@@ -78,6 +81,7 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
   });
 
   registerSecurityHeaders(server);
+  registerGracefulClose(server, options.closeDeadlineMs);
   await registerCors(server, deps.config.corsOrigin);
 
   await server.register(fastifyTRPCPlugin, {

@@ -9,6 +9,7 @@ import argon2 from "argon2";
 import { Redis } from "ioredis";
 import { SignJWT, UnsecuredJWT } from "jose";
 
+export { type ApiKeyOwners, forgetApiKeys } from "./forget-api-keys.js";
 import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
 import { createMemorySessionRegistry } from "./memory-session-registry.js";
 import type { RateLimiter, RateLimitPolicy } from "./rate-limiter.js";
