@@ -4,9 +4,23 @@ import { z } from "zod";
 
 import { recordAudit } from "../audit-log.js";
 import { errors } from "../errors.js";
-import { emailSchema, nameSchema, newPasswordSchema, passwordSchema, textInput } from "../input-schemas.js";
+import {
+  deviceTokenSchema,
+  emailSchema,
+  nameSchema,
+  newPasswordSchema,
+  passwordSchema,
+  textInput,
+} from "../input-schemas.js";
 import { revokeSessions, rotateRefreshToken, startSession } from "../session-lifecycle.js";
-import { auditRefusal, clearAccountAttempts, takeIpAttempt, takeSignInAttempt } from "../sign-in-limits.js";
+import {
+  auditRefusal,
+  clearAccountAttempts,
+  clearSignInAttempts,
+  issueDeviceToken,
+  takeIpAttempt,
+  takeSignInAttempt,
+} from "../sign-in-limits.js";
 import { authedProcedure, publicProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
 import { sessionsRouter } from "./sessions.js";
@@ -42,13 +56,14 @@ export const authRouter = router({
       }
       const { token, refreshToken } = await startSession(deps, { ...user, rolesVersion: 0 }, request);
       await recordAudit(deps, { action: "sign_up", outcome: "success", actorId: user.id, request });
-      return { token, refreshToken, user };
+      return { token, refreshToken, user, deviceToken: issueDeviceToken(deps, input.email) };
     }),
 
+  /** `deviceToken`: the one a sign-in on this device returned (see sign-in-limits.ts). */
   signIn: publicProcedure
-    .input(z.strictObject({ email: emailSchema, password: passwordSchema }))
+    .input(z.strictObject({ email: emailSchema, password: passwordSchema, deviceToken: deviceTokenSchema.optional() }))
     .mutation(async ({ ctx: { deps, request }, input }) => {
-      const attempt = await takeSignInAttempt(deps, input.email, request);
+      const attempt = await takeSignInAttempt(deps, input.email, request, input.deviceToken);
       if (!attempt.allowed) {
         await auditRefusal(deps, attempt, { procedure: "auth.signIn", email: input.email, request });
         throw errors.tooManyAttempts(attempt.retryAfterSeconds);
@@ -76,7 +91,7 @@ export const authRouter = router({
       }
 
       const { passwordHash, rolesVersion, ...user } = account;
-      await clearAccountAttempts(deps, input.email);
+      await clearSignInAttempts(deps, attempt);
       let currentHash = passwordHash;
       if (needsRehash(passwordHash)) {
         // hashed with weaker parameters than today's: upgrade while we hold the password, unless
@@ -100,7 +115,7 @@ export const authRouter = router({
       if (!session) throw errors.invalidCredentials(); // the password changed while we were verifying it
       const { token, refreshToken } = session;
       await recordAudit(deps, { action: "sign_in", outcome: "success", actorId: user.id, request });
-      return { token, refreshToken, user };
+      return { token, refreshToken, user, deviceToken: issueDeviceToken(deps, input.email, attempt.knownDevice) };
     }),
 
   /** Rotates the refresh token: a new access token and a new refresh token; the old one is spent. */

@@ -88,6 +88,7 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
       signInLimiters: {
         account: registry.createRateLimiter({ name: `${counts}:account`, ...config.signInLimits.account }),
         ip: registry.createRateLimiter({ name: `${counts}:ip`, ...config.signInLimits.ip }),
+        known: registry.createRateLimiter({ name: `${counts}:known`, ...config.signInLimits.account }),
       },
       now: clock.now,
       // tests that read log lines pass their own (test-support/capture-logs.ts)
