@@ -12,6 +12,8 @@
 // a flood from the device itself still backs off. Everyone spends from the IP's budget. Limits:
 // the owner on a new device, or one that lost its token, is a stranger until a sign-in succeeds;
 // a stolen device token is one more budget of guesses (as slow as the account's), no session.
+// A password change checks the current password from a signed-in session, which is known too:
+// it spends from that session's budget, so a stranger cannot stop the owner changing it either.
 //
 // Refusals are audited once per block of a key, not once per refused request: a flood against a
 // blocked account would otherwise turn each cheap refusal into a write. The memory of which blocks
@@ -22,7 +24,7 @@ import { recordAudit } from "./audit-log.js";
 import type { ApiDeps } from "./deps.js";
 
 /** The back-off budgets an attempt can spend from. */
-export type SignInBudget = "ip" | "account" | "device";
+export type SignInBudget = "ip" | "account" | "device" | "session";
 
 /** An attempt's answer; a refusal says which budget refused it. */
 export type SignInDecision =
@@ -79,9 +81,30 @@ export async function clearSignInAttempts(
   else await clearAccountAttempts(deps, attempt.email);
 }
 
-/** After a successful password check that spent from the account's budget, it starts afresh. */
-export async function clearAccountAttempts(deps: ApiDeps, email: string): Promise<void> {
+async function clearAccountAttempts(deps: ApiDeps, email: string): Promise<void> {
   await deps.signInLimiters.account.reset([email]);
+}
+
+/** A session's key in the `known` limiter. */
+const sessionKey = (sessionId: string) => `session:${sessionId}`;
+
+/**
+ * Counts a check of the current password from a signed-in session (a password change) for the IP
+ * and, if that one is allowed, for the session: a stolen token guesses as slowly as a stranger.
+ */
+export async function takeSessionPasswordAttempt(
+  deps: ApiDeps,
+  sessionId: string,
+  request: RequestInfo,
+): Promise<SignInDecision> {
+  const byIp = await takeIpAttempt(deps, request);
+  if (!byIp.allowed) return byIp;
+  return refusedBy(await deps.signInLimiters.known.attempt([sessionKey(sessionId)]), "session", sessionId);
+}
+
+/** After the session's password check succeeded, its count starts afresh. */
+export async function clearSessionPasswordAttempts(deps: ApiDeps, sessionId: string): Promise<void> {
+  await deps.signInLimiters.known.reset([sessionKey(sessionId)]);
 }
 
 /** A fresh device token for the client that just signed in (or up): its device, or a new one. */

@@ -589,4 +589,16 @@ describe("auth.changePassword", () => {
     expect(codes).toContain("TOO_MANY_REQUESTS");
     expect(codes.indexOf("TOO_MANY_REQUESTS")).toBe(6); // 5 free attempts and the one that earns the first delay
   });
+
+  it("a stranger spending the account's sign-in budget does not stop the signed-in owner", async () => {
+    const pam = await h.createSignedInUser();
+    const stranger = (i: number) =>
+      codeOf(h.callerWith({ ip: `198.18.20.${i}` }).auth.signIn({ email: pam.email, password: "wrong passphrase" }));
+    for (let i = 0; i < 6; i++) await stranger(i);
+    expect(await stranger(6)).toBe("TOO_MANY_REQUESTS");
+    await expect(
+      h.caller(pam.token).auth.changePassword({ currentPassword: pam.password, newPassword: "a new passphrase" }),
+    ).resolves.toMatchObject({ success: true });
+    expect(await stranger(7)).toBe("TOO_MANY_REQUESTS");
+  });
 });

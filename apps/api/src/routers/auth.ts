@@ -15,10 +15,11 @@ import {
 import { revokeSessions, rotateRefreshToken, startSession } from "../session-lifecycle.js";
 import {
   auditRefusal,
-  clearAccountAttempts,
+  clearSessionPasswordAttempts,
   clearSignInAttempts,
   issueDeviceToken,
   takeIpAttempt,
+  takeSessionPasswordAttempt,
   takeSignInAttempt,
 } from "../sign-in-limits.js";
 import { authedProcedure, publicProcedure, router } from "../trpc.js";
@@ -160,8 +161,9 @@ export const authRouter = router({
         select: { email: true, passwordHash: true },
       });
       if (!account) throw errors.sessionRequired();
-      // the same back-off as sign-in: a stolen access token must not become a password oracle
-      const attempt = await takeSignInAttempt(deps, account.email, request);
+      // the same back-off as sign-in, per session: a stolen access token must not become a
+      // password oracle, and a stranger spending the account's budget must not block the owner
+      const attempt = await takeSessionPasswordAttempt(deps, principal.sessionId, request);
       if (!attempt.allowed) {
         await auditRefusal(deps, attempt, { procedure: "auth.changePassword", actorId: principal.userId, request });
         throw errors.tooManyAttempts(attempt.retryAfterSeconds);
@@ -170,7 +172,7 @@ export const authRouter = router({
         await recordAudit(deps, { action: "password_change", outcome: "failure", actorId: principal.userId, request });
         throw errors.invalidCredentials();
       }
-      await clearAccountAttempts(deps, account.email);
+      await clearSessionPasswordAttempts(deps, principal.sessionId);
       await deps.prisma.user.update({
         where: { id: principal.userId },
         data: { passwordHash: await hashPassword(input.newPassword) },
