@@ -4,8 +4,10 @@
 // own database, registry and limiters.
 import {
   type AuthDeps,
+  createDeviceTokenService,
   createRefreshTokenService,
   createTokenService,
+  type DeviceTokenService,
   type RateLimiter,
   type RefreshTokenService,
   type SessionRegistry,
@@ -23,6 +25,8 @@ export interface ApiDeps extends AuthDeps {
   config: Config;
   prisma: PrismaClient;
   refreshTokens: RefreshTokenService;
+  /** Issued at sign-in: a device that presents one spends from a back-off budget of its own. */
+  deviceTokens: DeviceTokenService;
   signInLimiters: SignInLimiters;
   /** The back-off blocks whose refusals have been audited already (one row per block). */
   auditedBlocks: AuditedBlocks;
@@ -33,11 +37,18 @@ export interface ApiDeps extends AuthDeps {
   now: () => Date;
 }
 
-/** Sign-in back-off per account and per client IP (separate budgets: many people can share an IP). */
+/**
+ * Sign-in back-off per account and per client IP (separate budgets: many people can share an IP),
+ * and per known device (a budget strangers cannot spend: see sign-in-limits.ts).
+ */
 export interface SignInLimiters {
   account: RateLimiter;
   ip: RateLimiter;
+  known: RateLimiter;
 }
+
+/** How long a device stays known after its last successful sign-in. */
+export const deviceTokenMaxAgeSeconds = 180 * 24 * 60 * 60;
 
 export interface CreateDepsOptions {
   config: Config;
@@ -62,12 +73,18 @@ export function createDeps({
 
   const refreshTokens = createRefreshTokenService(config.jwt.secret);
   const registryLag = createRegistryLag();
+  const deviceTokens = createDeviceTokenService({
+    secret: config.jwt.secret,
+    maxAgeSeconds: deviceTokenMaxAgeSeconds,
+    now,
+  });
   return {
     config,
     prisma,
     registry,
     tokens,
     refreshTokens,
+    deviceTokens,
     loadSession: createSessionSource(prisma, now),
     registryLag,
     isRegistryBehind: (userId) => registryLag.has(userId),

@@ -39,6 +39,9 @@ export const nameSchema = textInput("Name")
   .min(1, "Name is required")
   .max(100, "Name must be at most 100 characters");
 
+/** Any string of a sane length: one that is not an authentic token counts as no device, not as an error. */
+export const deviceTokenSchema = textInput("Device token").max(256, "Device token must be at most 256 characters");
+
 export const sessionIdSchema = textInput("Session id").trim().min(1, "Session id is required").max(64);
 
 /** Role names: lower-case words, e.g. "admin", "support-agent". */

@@ -105,7 +105,8 @@ interface SharedState {
  * connection) and then the registry (which owns the Redis connection).
  */
 async function closeSharedState({ registry, signInLimiters }: SharedState): Promise<void> {
-  await Promise.allSettled([signInLimiters.account.close(), signInLimiters.ip.close()]);
+  const { account, ip, known } = signInLimiters;
+  await Promise.allSettled([account.close(), ip.close(), known.close()]);
   await registry.close();
 }
 
@@ -115,7 +116,11 @@ async function openSharedState(config: Config, logger: Logger): Promise<Opened<S
   if (config.registry.kind === "memory") {
     const state = {
       registry: createMemorySessionRegistry(),
-      signInLimiters: { account: createMemoryRateLimiter(limits.account), ip: createMemoryRateLimiter(limits.ip) },
+      signInLimiters: {
+        account: createMemoryRateLimiter(limits.account),
+        ip: createMemoryRateLimiter(limits.ip),
+        known: createMemoryRateLimiter(limits.account), // a known device's budget is the size of the account's
+      },
     };
     return {
       value: state,
@@ -130,6 +135,7 @@ async function openSharedState(config: Config, logger: Logger): Promise<Opened<S
     signInLimiters: {
       account: createRedisRateLimiter({ redis, name: "account", ...limits.account }),
       ip: createRedisRateLimiter({ redis, name: "ip", ...limits.ip }),
+      known: createRedisRateLimiter({ redis, name: "known", ...limits.account }),
     },
   };
   return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => closeSharedState(state) };

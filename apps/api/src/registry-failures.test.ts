@@ -47,6 +47,7 @@ beforeAll(async () => {
     signInLimiters: {
       account: createMemoryRateLimiter(config.signInLimits.account),
       ip: createMemoryRateLimiter(config.signInLimits.ip),
+      known: createMemoryRateLimiter(config.signInLimits.account),
     },
     logger: logs.logger,
   });

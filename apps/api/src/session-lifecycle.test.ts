@@ -6,6 +6,7 @@ import { changeWithRegistry } from "./registry-outbox.js";
 import { revokeSessions, startSession, sweepExpiredSessions } from "./session-lifecycle.js";
 import { credentialsOf } from "./test-support/harness.js";
 import { useTestHarness } from "./test-support/hooks.js";
+import { canInterleave, pauseBeforeNewSession } from "./test-support/interleave.js";
 import { anyDate, anyString, stringMatching } from "./test-support/matchers.js";
 
 const h = useTestHarness();
@@ -60,6 +61,33 @@ describe("startSession", () => {
       await startSession(h.deps, { id: nia.id, roles, rolesVersion }, {}, { whilePasswordHashIs: verifiedHash }),
     ).toBeNull();
     expect(await h.deps.prisma.session.count({ where: { userId: nia.id, isRevoked: false } })).toBe(1);
+  });
+});
+
+// The interleaving the row lock in startSession exists for, forced (test-support/interleave.ts):
+// a sign-in has verified the old password and is inside startSession's transaction when the
+// password change runs. With `FOR UPDATE` the change waits for the sign-in to commit and then
+// revokes its session; without it the change finishes first, revokes the sessions it can see,
+// and the sign-in's session is committed after it, live. A server only: see interleave.ts.
+describe.skipIf(!canInterleave)("startSession racing a password change (forced interleaving)", () => {
+  it("a sign-in stopped after its password check keeps no session past the change", async () => {
+    const nia = await h.createSignedInUser({ password: "old passphrase" });
+    const paused = pauseBeforeNewSession(h.deps);
+    const signIn = createCaller(paused.deps).auth.signIn({ email: nia.email, password: "old passphrase" });
+    await paused.reached;
+    const change = h
+      .caller(nia.token)
+      .auth.changePassword({ currentPassword: "old passphrase", newPassword: "new passphrase" });
+    await paused.releaseWhenSettledOrWaiting(change);
+    const [signedIn, changed] = await Promise.allSettled([signIn, change]);
+
+    expect(changed).toMatchObject({ status: "fulfilled" });
+    // whatever the sign-in answered, no session of it outlives the change
+    if (signedIn.status === "fulfilled") {
+      await expect(h.caller(signedIn.value.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    }
+    const live = await h.deps.prisma.session.findMany({ where: { userId: nia.id, isRevoked: false } });
+    expect(live.map(({ id }) => id)).toEqual([h.sessionIdOf(nia.refreshToken)]);
   });
 });
 

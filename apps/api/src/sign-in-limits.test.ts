@@ -4,8 +4,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { codeOf } from "@platform/auth/testing";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
+import { createCaller } from "./caller.js";
+import type { ApiDeps } from "./deps.js";
 import { buildServer } from "./server.js";
 import { createAuditedBlocks } from "./sign-in-limits.js";
 import { uniqueEmail } from "./test-support/harness.js";
@@ -82,6 +84,101 @@ describe("sign-in rate limiting", () => {
           "UNAUTHORIZED",
         );
       expect(await codeOf(attempt(quinn.email, quinn.password, `100.64.1.${round}`))).toBe("OK");
+    }
+  });
+});
+
+describe("a known device: strangers cannot lock the owner out", () => {
+  // the harness's budgets (3 free attempts per account and device), with a first delay of a
+  // minute: a block earned here cannot end while the test runs, however busy the machine
+  let deps: ApiDeps;
+  beforeEach(() => {
+    deps = h.withSignInPolicy({ baseDelayMs: 60_000 });
+  });
+
+  const signIn = (email: string, password: string, ip: string, deviceToken?: string) =>
+    createCaller(deps, { ip }).auth.signIn({ email, password, ...(deviceToken === undefined ? {} : { deviceToken }) });
+
+  /** Spends the account's budget from a new address each time, as a stranger with many IPs would. */
+  async function lockAccountAsStranger(email: string) {
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push(await codeOf(signIn(email, "wrong passphrase", `198.18.${i}.1`)));
+    expect(codes).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
+  }
+
+  it("the owner signs in on a device that signed in before, while the stranger stays blocked", async () => {
+    const rosa = await h.createUser();
+    const { deviceToken } = await signIn(rosa.email, rosa.password, "203.0.113.50");
+    await lockAccountAsStranger(rosa.email);
+    // the right password from a new device waits: that is the stranger's budget
+    expect(await codeOf(signIn(rosa.email, rosa.password, "198.18.9.1"))).toBe("TOO_MANY_REQUESTS");
+    // the known device, even from another address, has a budget of its own
+    await expect(signIn(rosa.email, rosa.password, "198.51.100.77", deviceToken)).resolves.toMatchObject({
+      user: { id: rosa.id },
+    });
+    // and its success leaves the strangers' count as it was
+    expect(await codeOf(signIn(rosa.email, "wrong passphrase", "198.18.10.1"))).toBe("TOO_MANY_REQUESTS");
+  });
+
+  it("a wrong-password flood from the known device is throttled by the device's own budget", async () => {
+    const sol = await h.createUser();
+    const { deviceToken } = await signIn(sol.email, sol.password, "203.0.113.51");
+    const codes = [];
+    for (let i = 0; i < 5; i++)
+      codes.push(await codeOf(signIn(sol.email, "wrong passphrase", `198.19.${i}.1`, deviceToken)));
+    expect(codes).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
+    expect(await codeOf(signIn(sol.email, sol.password, "198.19.9.1", deviceToken))).toBe("TOO_MANY_REQUESTS");
+    const refusals = await deps.prisma.auditEvent.findMany({ where: { action: "rate_limited", ip: "198.19.4.1" } });
+    expect(refusals.map((event) => event.details)).toEqual([
+      expect.objectContaining({ budget: "device", email: sol.email }),
+    ]);
+    // and it spent nothing of the account's budget: a new device still gets its free attempts
+    expect(await codeOf(signIn(sol.email, sol.password, "198.19.10.1"))).toBe("OK");
+  });
+
+  it("a known device's success starts its count afresh and renews its token for the same device", async () => {
+    const wes = await h.createUser();
+    let { deviceToken } = await signIn(wes.email, wes.password, "203.0.113.54");
+    const original = deviceToken;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 2; i++)
+        expect(await codeOf(signIn(wes.email, "wrong passphrase", `198.20.${round}.${i}`, deviceToken))).toBe(
+          "UNAUTHORIZED",
+        );
+      ({ deviceToken } = await signIn(wes.email, wes.password, `198.20.${round}.9`, deviceToken));
+    }
+    // the renewed token and the first one are one device: one budget
+    for (let i = 0; i < 4; i++) await codeOf(signIn(wes.email, "wrong passphrase", `198.20.5.${i}`, original));
+    expect(await codeOf(signIn(wes.email, wes.password, "198.20.6.1", deviceToken))).toBe("TOO_MANY_REQUESTS");
+  });
+
+  it("the device that signed up is known too", async () => {
+    const email = uniqueEmail("xia");
+    const password = "xia's own passphrase";
+    const { deviceToken } = await createCaller(deps, { ip: "203.0.113.56" }).auth.signUp({
+      email,
+      name: "Xia",
+      password,
+    });
+    await lockAccountAsStranger(email);
+    expect(await codeOf(signIn(email, password, "203.0.113.57", deviceToken))).toBe("OK");
+  });
+
+  it("a device token counts only for the account that earned it", async () => {
+    const [tia, uma] = [await h.createUser(), await h.createUser()];
+    const { deviceToken: tiasDevice } = await signIn(tia.email, tia.password, "203.0.113.52");
+    await lockAccountAsStranger(uma.email);
+    expect(await codeOf(signIn(uma.email, uma.password, "203.0.113.52", tiasDevice))).toBe("TOO_MANY_REQUESTS");
+  });
+
+  it("a malformed or forged device token is no device at all, not an error", async () => {
+    const vic = await h.createUser();
+    const { deviceToken } = await signIn(vic.email, vic.password, "203.0.113.53");
+    await lockAccountAsStranger(vic.email);
+    const [deviceId, issuedAt, mac = ""] = deviceToken.split(".");
+    const forged = `${deviceId}.${issuedAt}.${mac.startsWith("A") ? "B" : "A"}${mac.slice(1)}`;
+    for (const token of ["not a device token", forged]) {
+      expect(await codeOf(signIn(vic.email, vic.password, "203.0.113.53", token))).toBe("TOO_MANY_REQUESTS");
     }
   });
 });

@@ -10,7 +10,8 @@ export { type AuthContext, initAuth, type RequestInfo } from "./init-auth.js";
 export { type ErrorData, type ErrorShape, type InputIssue } from "./error-formatter.js";
 export { errorDetailsOf, platformErrors, type UnauthorizedReason } from "./errors.js";
 
-// Tokens: short-lived access JWTs and rotating refresh tokens.
+// Tokens: short-lived access JWTs and rotating refresh tokens; device tokens for the sign-in back-off.
+export { createDeviceTokenService, type DeviceTokenService } from "./device-tokens.js";
 export { createRefreshTokenService, type RefreshTokenService } from "./refresh-tokens.js";
 export { createTokenService, type TokenService } from "./tokens.js";
 

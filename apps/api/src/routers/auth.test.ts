@@ -603,4 +603,23 @@ describe("auth.changePassword", () => {
     expect(codes).toContain("TOO_MANY_REQUESTS");
     expect(codes.indexOf("TOO_MANY_REQUESTS")).toBe(6); // 5 free attempts and the one that earns the first delay
   });
+
+  it("a stranger spending the account's sign-in budget does not stop the signed-in owner", async () => {
+    const pam = await h.createSignedInUser();
+    // a first delay of a minute: the stranger's block cannot end while the test runs
+    const deps = h.withSignInPolicy({ baseDelayMs: 60_000 });
+    const stranger = (i: number) =>
+      codeOf(
+        createCaller(deps, { ip: `198.18.20.${i}` }).auth.signIn({ email: pam.email, password: "wrong passphrase" }),
+      );
+    for (let i = 0; i < 6; i++) await stranger(i);
+    expect(await stranger(6)).toBe("TOO_MANY_REQUESTS");
+    await expect(
+      createCaller(deps, { authorization: `Bearer ${pam.token}` }).auth.changePassword({
+        currentPassword: pam.password,
+        newPassword: "a new passphrase",
+      }),
+    ).resolves.toMatchObject({ success: true });
+    expect(await stranger(7)).toBe("TOO_MANY_REQUESTS");
+  });
 });

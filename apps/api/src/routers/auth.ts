@@ -4,10 +4,25 @@ import { z } from "zod";
 
 import { auditInTransaction, recordAudit } from "../audit-log.js";
 import { errors } from "../errors.js";
-import { emailSchema, nameSchema, newPasswordSchema, passwordSchema, textInput } from "../input-schemas.js";
+import {
+  deviceTokenSchema,
+  emailSchema,
+  nameSchema,
+  newPasswordSchema,
+  passwordSchema,
+  textInput,
+} from "../input-schemas.js";
 import { changeWithRegistry } from "../registry-outbox.js";
 import { revokeSessions, rotateRefreshToken, startSession } from "../session-lifecycle.js";
-import { auditRefusal, clearAccountAttempts, takeIpAttempt, takeSignInAttempt } from "../sign-in-limits.js";
+import {
+  auditRefusal,
+  clearSessionPasswordAttempts,
+  clearSignInAttempts,
+  issueDeviceToken,
+  takeIpAttempt,
+  takeSessionPasswordAttempt,
+  takeSignInAttempt,
+} from "../sign-in-limits.js";
 import { authedProcedure, publicProcedure, router } from "../trpc.js";
 import { publicUserSelect } from "../user-select.js";
 import { sessionsRouter } from "./sessions.js";
@@ -49,13 +64,14 @@ export const authRouter = router({
         },
       );
       await recordAudit(deps, { action: "sign_up", outcome: "success", actorId: user.id, request });
-      return { token, refreshToken, user };
+      return { token, refreshToken, user, deviceToken: issueDeviceToken(deps, input.email) };
     }),
 
+  /** `deviceToken`: the one a sign-in on this device returned (see sign-in-limits.ts). */
   signIn: publicProcedure
-    .input(z.strictObject({ email: emailSchema, password: passwordSchema }))
+    .input(z.strictObject({ email: emailSchema, password: passwordSchema, deviceToken: deviceTokenSchema.optional() }))
     .mutation(async ({ ctx: { deps, request }, input }) => {
-      const attempt = await takeSignInAttempt(deps, input.email, request);
+      const attempt = await takeSignInAttempt(deps, input.email, request, input.deviceToken);
       if (!attempt.allowed) {
         await auditRefusal(deps, attempt, { procedure: "auth.signIn", email: input.email, request });
         throw errors.tooManyAttempts(attempt.retryAfterSeconds);
@@ -83,7 +99,7 @@ export const authRouter = router({
       }
 
       const { passwordHash, rolesVersion, ...user } = account;
-      await clearAccountAttempts(deps, input.email);
+      await clearSignInAttempts(deps, attempt);
       let currentHash = passwordHash;
       if (needsRehash(passwordHash)) {
         // hashed with weaker parameters than today's: upgrade while we hold the password, unless
@@ -107,7 +123,7 @@ export const authRouter = router({
       if (!session) throw errors.invalidCredentials(); // the password changed while we were verifying it
       const { token, refreshToken } = session;
       await recordAudit(deps, { action: "sign_in", outcome: "success", actorId: user.id, request });
-      return { token, refreshToken, user };
+      return { token, refreshToken, user, deviceToken: issueDeviceToken(deps, input.email, attempt.knownDevice) };
     }),
 
   /** Rotates the refresh token: a new access token and a new refresh token; the old one is spent. */
@@ -157,8 +173,9 @@ export const authRouter = router({
         select: { email: true, passwordHash: true },
       });
       if (!account) throw errors.sessionRequired();
-      // the same back-off as sign-in: a stolen access token must not become a password oracle
-      const attempt = await takeSignInAttempt(deps, account.email, request);
+      // the same back-off as sign-in, per session: a stolen access token must not become a
+      // password oracle, and a stranger spending the account's budget must not block the owner
+      const attempt = await takeSessionPasswordAttempt(deps, principal.sessionId, request);
       if (!attempt.allowed) {
         await auditRefusal(deps, attempt, { procedure: "auth.changePassword", actorId: principal.userId, request });
         throw errors.tooManyAttempts(attempt.retryAfterSeconds);
@@ -167,7 +184,7 @@ export const authRouter = router({
         await recordAudit(deps, { action: "password_change", outcome: "failure", actorId: principal.userId, request });
         throw errors.invalidCredentials();
       }
-      await clearAccountAttempts(deps, account.email);
+      await clearSessionPasswordAttempts(deps, principal.sessionId);
       const passwordHash = await hashPassword(input.newPassword);
       // the new password and the end of the other sessions commit together, or neither does
       const revoked = await changeWithRegistry(deps, async (tx, outbox) => {

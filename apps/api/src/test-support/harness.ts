@@ -5,7 +5,7 @@
 // Postgres's own `now()` (column defaults such as created_at) and Redis TTLs stay on real time.
 import { randomUUID } from "node:crypto";
 
-import { hashPassword, type RequestInfo } from "@platform/auth";
+import { hashPassword, type RateLimitPolicy, type RequestInfo } from "@platform/auth";
 import { createTestClock, createTestRegistry, type TestClock } from "@platform/auth/testing";
 import { createTestDatabase } from "@platform/db/testing";
 
@@ -61,6 +61,12 @@ export interface TestHarness {
   callerWith: (request: RequestInfo) => ReturnType<typeof createCaller>;
   /** Deps on the same database, registry and clock with these variables too, and sign-in counts of their own. */
   withConfig: (env: Record<string, string>) => ApiDeps;
+  /**
+   * Deps on the same database, registry and clock whose sign-in limiters (counts of their own)
+   * take this policy over the configuration's: e.g. `{ baseDelayMs: 60_000 }`, so that a block a
+   * test earns cannot end while the test runs on a busy machine (Redis keeps real time).
+   */
+  withSignInPolicy: (policy: Partial<RateLimitPolicy>) => ApiDeps;
   /** Empties the registry, as a Redis restart without persistence would. */
   forgetRegistry: () => Promise<void>;
   /** A user in the database (not signed in). */
@@ -79,15 +85,17 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
   const [database, registry] = await Promise.all([createTestDatabase(), createTestRegistry({ now: clock.now })]);
   let configurations = 0;
   /** Deps on this database and registry with this configuration, and sign-in counts of their own. */
-  const depsFor = (config: Config) => {
+  const depsFor = (config: Config, policy: Partial<RateLimitPolicy> = {}) => {
     const counts = `limits${configurations++}`;
+    const { account, ip } = config.signInLimits;
     return createDeps({
       config,
       prisma: database.prisma,
       registry: registry.registry,
       signInLimiters: {
-        account: registry.createRateLimiter({ name: `${counts}:account`, ...config.signInLimits.account }),
-        ip: registry.createRateLimiter({ name: `${counts}:ip`, ...config.signInLimits.ip }),
+        account: registry.createRateLimiter({ name: `${counts}:account`, ...account, ...policy }),
+        ip: registry.createRateLimiter({ name: `${counts}:ip`, ...ip, ...policy }),
+        known: registry.createRateLimiter({ name: `${counts}:known`, ...account, ...policy }),
       },
       now: clock.now,
       // tests that read log lines pass their own (test-support/capture-logs.ts)
@@ -115,6 +123,7 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
     caller,
     callerWith: (request) => createCaller(deps, request),
     withConfig: (overrides) => depsFor(testConfig({ ...env, ...overrides })),
+    withSignInPolicy: (policy) => depsFor(testConfig(env), policy),
     forgetRegistry: () => registry.forgetAll(),
     createUser,
     async createSignedInUser(user) {

@@ -53,11 +53,16 @@ export async function createProxiedDeps(config: Config, logger: Logger): Promise
           signInLimiters: {
             account: createRedisRateLimiter({ redis, keyPrefix, name: "account", ...limits.account }),
             ip: createRedisRateLimiter({ redis, keyPrefix, name: "ip", ...limits.ip }),
+            known: createRedisRateLimiter({ redis, keyPrefix, name: "known", ...limits.account }),
           },
         }
       : {
           registry: createMemorySessionRegistry(),
-          signInLimiters: { account: createMemoryRateLimiter(limits.account), ip: createMemoryRateLimiter(limits.ip) },
+          signInLimiters: {
+            account: createMemoryRateLimiter(limits.account),
+            ip: createMemoryRateLimiter(limits.ip),
+            known: createMemoryRateLimiter(limits.account),
+          },
         }),
   });
   return {
