@@ -27,7 +27,15 @@ const mayReadEnvironment = [
 ];
 
 export default defineConfig(
-  globalIgnores(["**/dist/**", "**/node_modules/**", "**/.turbo/**", "packages/db/src/generated/**", ".data/**"]),
+  globalIgnores([
+    "**/dist/**",
+    "**/node_modules/**",
+    "**/.turbo/**",
+    "packages/db/src/generated/**",
+    ".data/**",
+    ".stryker-tmp/**",
+    "reports/**",
+  ]),
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

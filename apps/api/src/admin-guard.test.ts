@@ -41,13 +41,21 @@ describe("withAdminGuard", () => {
     expect(runs).toEqual([]);
   });
 
+  it("lets the only admin through when the change keeps the role (e.g. adding another role)", async () => {
+    const h = await createTestHarnessForThisTest();
+    const only = await h.createUser({ roles: admin });
+    const { runs, change } = recordingChange();
+    expect(await guarded(h, only.id, true, change)).toEqual({ status: "done", value: admin });
+    expect(runs).toEqual([admin]);
+  });
+
   it("runs the change with the target's roles and returns its value: done", async () => {
     const h = await createTestHarnessForThisTest();
     const only = await h.createUser({ roles: admin });
     const other = await h.createUser({ roles: admin });
     const user = await h.createUser();
     for (const [id, keepsAdmin, roles] of [
-      [only.id, true, admin], // the only admin may keep the role
+      [only.id, true, admin], // an admin may keep the role
       [other.id, false, admin], // an admin who is not the only one may lose it
       [user.id, false, ["user"]], // a plain user has nothing to lose
     ] as const) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
 import { runRateLimiterContract } from "./rate-limiter.contract.js";
@@ -41,5 +41,19 @@ describe("in-process rate limiter, on a clock of the test's own", () => {
     for (let i = 0; i < 6; i++) expect(await limiter.attempt(["ip:203.0.113.7"])).toEqual({ allowed: true });
     expect(await limiter.attempt(["ip:203.0.113.7"])).toEqual({ allowed: false, retryAfterSeconds: 1 });
     await limiter.close();
+  });
+});
+
+describe("in-process rate limiter: resources", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("close() stops the timer that sweeps forgotten keys", async () => {
+    vi.useFakeTimers();
+    const limiter = createMemoryRateLimiter();
+    expect(vi.getTimerCount()).toBe(1);
+    await limiter.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

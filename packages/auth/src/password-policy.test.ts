@@ -19,6 +19,13 @@ describe("passwordPolicyProblem (new passwords)", () => {
     expect(passwordPolicyProblem(password)).toMatch(/something other than spaces/);
   });
 
+  it("refuses a password shorter than 8 or longer than 128 characters, whatever else it is", () => {
+    expect(passwordPolicyProblem("short")).toBe("Password must be at least 8 characters");
+    expect(passwordPolicyProblem(" ".repeat(3))).toBe("Password must be at least 8 characters");
+    expect(passwordPolicyProblem("x".repeat(128))).toBeNull();
+    expect(passwordPolicyProblem("x".repeat(129))).toBe("Password must be at most 128 characters");
+  });
+
   it("counts characters after NFC normalisation, so both forms of one password get the same verdict", () => {
     const typedDecomposed = (composed: string) => composed.normalize("NFD");
     expect(typedDecomposed("\u00e9".repeat(128))).toHaveLength(256);

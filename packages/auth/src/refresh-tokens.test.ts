@@ -1,9 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
-import { createRefreshTokenService } from "./refresh-tokens.js";
+import { createRefreshTokenService, type RefreshTokenService } from "./refresh-tokens.js";
 
 const secret = "a-test-secret-that-is-long-enough-0123456789";
-const service = createRefreshTokenService(secret);
+// Built in each test rather than when the file loads, so that a service that throws on creation
+// fails the tests instead of the file's import (which a mutation run would not count).
+let service: RefreshTokenService;
+beforeEach(() => {
+  service = createRefreshTokenService(secret);
+});
 
 /** The token with its MAC's character at `index` replaced (same length, still base64url). */
 function withMacCharacterChanged(token: string, index: number): string {
@@ -17,6 +22,32 @@ describe("refresh tokens", () => {
     const token = service.issue("session_1", 7);
     expect(token).toMatch(/^session_1\.7\.[A-Za-z0-9_-]{43}$/);
     expect(service.read(token)).toEqual({ sessionId: "session_1", generation: 7 });
+  });
+
+  it("read back generations of any size up to 9 digits", () => {
+    for (const generation of [12, 999_999_999]) {
+      expect(service.read(service.issue("session_1", generation))).toEqual({ sessionId: "session_1", generation });
+    }
+  });
+
+  it("are computed as documented, so tokens issued before a deploy stay valid after it (test vector)", () => {
+    // mac = HMAC-SHA256(key, "<sessionId>.<generation>"), key = HMAC-SHA256(secret, "platform-identity/refresh-token/v1"),
+    // as Python's hmac module computes it
+    const token = "session_1.7.vLDIVsOylLx7I3MCTulNGE-w_-MRKMGIYk7Yb2UbcwE";
+    expect(service.issue("session_1", 7)).toBe(token);
+    expect(service.read(token)).toEqual({ sessionId: "session_1", generation: 7 });
+  });
+
+  it("refuse a valid token with anything before or after it", () => {
+    const token = service.issue("session_1", 0);
+    expect(service.read(`x${token}`)).toBeNull();
+    expect(service.read(`other.${token}`)).toBeNull();
+    expect(service.read(`${token}x`)).toBeNull();
+  });
+
+  it("refuse anything but a string, even one that turns into a valid token as a string", () => {
+    const token = service.issue("session_1", 0);
+    expect(service.read([token] as unknown as string)).toBeNull();
   });
 
   it("are the same for the same session and generation (a duplicate refresh gets the same token)", () => {

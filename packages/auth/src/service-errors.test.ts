@@ -56,10 +56,45 @@ describe("isServiceUnavailable: timeouts (a partition only ever shows as one)", 
   });
 });
 
+describe("isServiceUnavailable: unreachable, refused, restarting", () => {
+  it.each([
+    ["ECONNREFUSED", "nothing listens"],
+    ["ECONNRESET", "the connection was reset"],
+    ["ETIMEDOUT", "connecting timed out"],
+    ["EPIPE", "the socket closed under a write"],
+    ["ENOTFOUND", "the host name does not resolve"],
+    ["EAI_AGAIN", "DNS failed for now"],
+    ["57P01", "Postgres admin_shutdown (a failover, a restart)"],
+    ["57P03", "Postgres cannot_connect_now (starting up)"],
+    ["57P05", "Postgres idle_session_timeout"],
+  ])("error code %s: %s", (code) => {
+    expect(isServiceUnavailable(Object.assign(new Error("failed"), { code }))).toBe(true);
+  });
+
+  it.each(["DatabaseNotReachable", "ConnectionClosed"])("a Prisma driver adapter error of kind %s", (kind) => {
+    expect(isServiceUnavailable(Object.assign(new Error("failed"), { kind }))).toBe(true);
+  });
+
+  it("looks through at most 10 causes, so a cycle of causes cannot hang it", () => {
+    const wrapped = (error: Error, times: number): Error =>
+      times === 0 ? error : wrapped(new Error("wrapper", { cause: error }), times - 1);
+    const outage = () => Object.assign(new Error("failed"), { code: "ECONNREFUSED" });
+    expect(isServiceUnavailable(wrapped(outage(), 9))).toBe(true);
+    expect(isServiceUnavailable(wrapped(outage(), 10))).toBe(false);
+    const cycle: Error & { cause?: unknown } = new Error("a");
+    cycle.cause = new Error("b", { cause: cycle });
+    expect(isServiceUnavailable(cycle)).toBe(false);
+  });
+});
+
 describe("isServiceUnavailable: not an outage", () => {
   it.each([
     ["a unique violation", Object.assign(new Error("duplicate key value"), { code: "23505" })],
     ["a bug", new TypeError("Cannot read properties of undefined (reading 'id')")],
+    [
+      "a Prisma driver adapter error of another kind",
+      Object.assign(new Error("failed"), { kind: "UniqueConstraintViolation" }),
+    ],
     ["nothing", undefined],
   ])("%s", (_, error) => {
     expect(isServiceUnavailable(error)).toBe(false);

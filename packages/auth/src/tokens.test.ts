@@ -1,3 +1,4 @@
+import { type JWTPayload, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 
 import { createTestClock, forgeAccessToken, type ForgedAccessToken } from "./testing.js";
@@ -25,16 +26,21 @@ function decode(token: string): { header: Record<string, unknown>; payload: Reco
 }
 
 describe("access tokens", () => {
-  it("round-trips the user, the session and the roles", async () => {
+  it("round-trips the user, the session, the roles and the expiry", async () => {
     const { tokens } = setup();
     const verified = await tokens.verify(await tokens.sign(claims));
-    expect(verified).toMatchObject({ userId: "user_1", sessionId: "session_1", roles: ["user"] });
+    expect(verified).toEqual({
+      userId: "user_1",
+      sessionId: "session_1",
+      roles: ["user"],
+      expiresAt: new Date("2026-01-01T00:15:00Z"),
+    });
   });
 
   it("carries iss, aud, iat and an exp of the configured lifetime in an HS256 header", async () => {
     const { tokens } = setup();
     const { header, payload } = decode(await tokens.sign(claims));
-    expect(header).toMatchObject({ alg: "HS256" });
+    expect(header).toEqual({ alg: "HS256", typ: "JWT" });
     expect(payload).toMatchObject({ iss: "test-issuer", aud: "test-audience", sub: "user_1", sid: "session_1" });
     expect(Number(payload.exp) - Number(payload.iat)).toBe(900);
   });
@@ -65,6 +71,27 @@ describe("access tokens", () => {
     ["an empty string", () => Promise.resolve("")],
   ])("rejects %s", async (_, makeToken) => {
     expect(await createTokenService(options).verify(await makeToken())).toBeNull();
+  });
+
+  it("reads a token without roles as having none, and drops roles that are not strings", async () => {
+    const tokens = createTokenService(options);
+    expect(await tokens.verify(await forge({ roles: undefined }))).toMatchObject({ roles: [] });
+    const mixed = ["user", 1, null, "admin"] as unknown as string[];
+    expect(await tokens.verify(await forge({ roles: mixed }))).toMatchObject({ roles: ["user", "admin"] });
+  });
+
+  it.each([
+    ["sub", { sub: 42, sid: "session_1" }],
+    ["sid", { sub: "user_1", sid: 42 }],
+  ])("rejects a correctly signed token whose %s is not a string", async (_, claimsOfOtherTypes) => {
+    const token = await new SignJWT(claimsOfOtherTypes as unknown as JWTPayload)
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setIssuedAt()
+      .setExpirationTime("15m")
+      .sign(new TextEncoder().encode(secret));
+    expect(await createTokenService(options).verify(token)).toBeNull();
   });
 
   describe("iat in the future (a token minted ahead of time, or by a clock far off)", () => {

@@ -8,9 +8,10 @@ import { transformer } from "./transformer.js";
 const received = (body: string): unknown => transformer.input.deserialize(JSON.parse(body));
 
 describe("the input transformer", () => {
-  it("is superjson: dates, undefined and plain values arrive as sent", () => {
+  it("is superjson both ways: dates, undefined and plain values arrive as sent", () => {
     const sent = { since: new Date("2026-01-01T00:00:00Z"), name: "Ada", tags: ["a"], missing: undefined };
-    expect(received(JSON.stringify(superjson.serialize(sent)))).toEqual(sent);
+    expect(transformer.input.serialize(sent)).toEqual(superjson.serialize(sent));
+    expect(received(JSON.stringify(transformer.input.serialize(sent)))).toEqual(sent);
   });
 
   it('keeps a "__proto__" key as a plain own property (superjson alone drops it)', () => {
@@ -19,6 +20,10 @@ describe("the input transformer", () => {
     const value = received(body) as Record<string, unknown>;
     expect(Object.keys(value)).toEqual(["email", "__proto__"]);
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    // the very property JSON.parse made: enumerable, writable, configurable
+    expect(Object.getOwnPropertyDescriptor(value, "__proto__")).toEqual(
+      Object.getOwnPropertyDescriptor((JSON.parse(body) as { json: object }).json, "__proto__"),
+    );
     expect((value as { roles?: unknown }).roles).toBeUndefined();
     expect(({} as { roles?: unknown }).roles).toBeUndefined(); // nothing polluted
   });
@@ -41,5 +46,6 @@ describe("the input transformer", () => {
   it("leaves inputs that are not objects alone", () => {
     expect(received('{"json":"an id"}')).toBe("an id");
     expect(received('{"json":null}')).toBeNull();
+    expect(received("{}")).toBeUndefined();
   });
 });
