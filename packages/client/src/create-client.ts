@@ -2,6 +2,7 @@ import type { AppRouter, MaxBatchSize } from "@platform/api";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 
+import { createMemoryDeviceTokenStore, deviceLink, type DeviceTokenStore } from "./device-link.js";
 import { sessionLink } from "./session-link.js";
 import { createMemoryTokenStore, type TokenStore } from "./token-store.js";
 
@@ -10,6 +11,12 @@ export interface ClientOptions {
   url: string;
   /** Where the tokens are kept; in memory by default. */
   tokenStore?: TokenStore;
+  /**
+   * Where the device tokens of this client's sign-ins are kept (by account), so that its next
+   * sign-in is a known device's; in memory by default. Keep it apart from `tokenStore`: it
+   * outlives sign-out.
+   */
+  deviceTokenStore?: DeviceTokenStore;
   /** Called once when the session has ended (refresh refused: signed out elsewhere, revoked, expired). */
   onSessionEnd?: () => void;
   /** Extra headers for every request. */
@@ -30,7 +37,8 @@ export const maxBatchSize: MaxBatchSize = 10;
 /**
  * A typed client: calls are checked against the server's router at compile time. The tokens from
  * `auth.signIn` / `auth.signUp` are kept; the access token is sent as `authorization: Bearer ...`
- * and refreshed transparently when it expires; `auth.signOut` forgets them.
+ * and refreshed transparently when it expires; `auth.signOut` forgets them. Each sign-in sends
+ * the device token of the account's last sign-in from this client (see device-link.ts).
  */
 export function createClient(options: ClientOptions): IdentityClient {
   const tokenStore = options.tokenStore ?? createMemoryTokenStore();
@@ -50,6 +58,7 @@ export function createClient(options: ClientOptions): IdentityClient {
 
   return createTRPCClient<AppRouter>({
     links: [
+      deviceLink(options.deviceTokenStore ?? createMemoryDeviceTokenStore()),
       sessionLink({
         store: tokenStore,
         refresh: (refreshToken) => refresher.auth.refresh.mutate({ refreshToken }),

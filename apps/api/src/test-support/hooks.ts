@@ -1,5 +1,6 @@
 // The harness in a test file's life cycle (vitest hooks), so no file repeats the set-up and none
 // forgets to put the clock back: what one test does to the clock never reaches the next.
+import type { RateLimitPolicy } from "@platform/auth";
 import { afterAll, afterEach, beforeAll, onTestFinished } from "vitest";
 
 import { buildServer } from "../server.js";
@@ -42,12 +43,18 @@ export interface TestServer {
 }
 
 /** The file's harness (useTestHarness) served over real HTTP on a free port: what a client talks to. */
-export function useTestServer(env: Record<string, string> = {}): TestServer {
+export function useTestServer(
+  env: Record<string, string> = {},
+  options: {
+    /** The sign-in back-off the server uses (e.g. minute-long blocks, that no busy machine outlasts). */
+    signInPolicy?: Partial<RateLimitPolicy>;
+  } = {},
+): TestServer {
   const h = useTestHarness(env);
   let server: Awaited<ReturnType<typeof buildServer>> | undefined;
   let url: string | undefined;
   beforeAll(async () => {
-    server = await buildServer(h.deps);
+    server = await buildServer(options.signInPolicy ? h.withSignInPolicy(options.signInPolicy) : h.deps);
     url = `${await server.listen({ host: "127.0.0.1", port: 0 })}/trpc`;
   });
   afterAll(() => server?.close()); // before the harness closes: after-hooks run in reverse order
