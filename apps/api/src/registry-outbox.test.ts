@@ -171,6 +171,15 @@ describe("drainRegistryOutbox", () => {
     expect(await pendingWrites(jo.id)).toBe(0);
   });
 
+  it("applies at most `limit` rows per drain, the oldest first", async () => {
+    const [kai, lu] = [await h.createSignedInUser(), await h.createSignedInUser()];
+    const broken = withUnwritableRegistry(h.deps);
+    for (const { token } of [kai, lu]) await createCaller(broken, { authorization: `Bearer ${token}` }).auth.signOut();
+    expect(await drainRegistryOutbox(h.deps, 1)).toBe(1);
+    expect([await pendingWrites(kai.id), await pendingWrites(lu.id)]).toEqual([0, 1]);
+    expect(await drainRegistryOutbox(h.deps, 1)).toBe(1);
+  });
+
   it("applies role changes by version: an older one drained after a newer one changes nothing", async () => {
     const root = await h.createSignedInUser({ roles: ["admin", "user"] });
     const ed = await h.createSignedInUser({ roles: ["user", "support"] });
