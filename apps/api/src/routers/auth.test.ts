@@ -1,5 +1,6 @@
 import { hashPassword, needsRehash } from "@platform/auth";
 import { codeOf, forgeAccessToken, type ForgedAccessToken, hashWithWeakParameters } from "@platform/auth/testing";
+import { Prisma } from "@platform/db";
 import argon2 from "argon2";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 
@@ -640,7 +641,15 @@ describe("the auth procedures' audit rows and edge answers (found missing by mut
     const failingInsert = new Proxy(h.deps.prisma, {
       get: (target, key) =>
         key === "user"
-          ? { create: () => Promise.reject(new Error("the insert failed")) }
+          ? {
+              create: () =>
+                Promise.reject(
+                  new Prisma.PrismaClientKnownRequestError("value too long for the column", {
+                    code: "P2000",
+                    clientVersion: Prisma.prismaVersion.client,
+                  }),
+                ),
+            }
           : (Reflect.get(target, key) as unknown),
     });
     const call = createCaller({ ...h.deps, prisma: failingInsert }).auth.signUp({
