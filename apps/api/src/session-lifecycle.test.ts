@@ -1,9 +1,15 @@
-import { codeOf } from "@platform/auth/testing";
+import { codeOf, createTestClock } from "@platform/auth/testing";
 import { describe, expect, it } from "vitest";
 
 import { createCaller } from "./caller.js";
 import { changeWithRegistry } from "./registry-outbox.js";
-import { revokeSessions, startSession, sweepExpiredSessions } from "./session-lifecycle.js";
+import {
+  createSessionSource,
+  revokeSessions,
+  rotateRefreshToken,
+  startSession,
+  sweepExpiredSessions,
+} from "./session-lifecycle.js";
 import { credentialsOf } from "./test-support/harness.js";
 import { useTestHarness } from "./test-support/hooks.js";
 import { canInterleave, pauseBeforeNewSession } from "./test-support/interleave.js";
@@ -91,6 +97,55 @@ describe.skipIf(!canInterleave)("startSession racing a password change (forced i
   });
 });
 
+describe("rotateRefreshToken", () => {
+  /** The harness's deps on a clock that moves only when told (the refresh grace to the millisecond). */
+  const frozenDeps = () => {
+    const clock = createTestClock(new Date());
+    return { deps: { ...h.deps, now: clock.now }, clock };
+  };
+
+  it("answers invalid for a token that is not authentic, of an unknown session, or of a revoked one", async () => {
+    const ana = await h.createSignedInUser();
+    expect(await rotateRefreshToken(h.deps, "not a refresh token")).toEqual({ status: "invalid" });
+    await h.deps.prisma.session.delete({ where: { id: h.sessionIdOf(ana.refreshToken) } });
+    expect(await rotateRefreshToken(h.deps, ana.refreshToken)).toEqual({ status: "invalid" });
+    const bo = await h.createSignedInUser();
+    await h.caller(bo.token).auth.signOut();
+    expect(await rotateRefreshToken(h.deps, bo.refreshToken)).toEqual({ status: "invalid" });
+  });
+
+  it("the token just spent is a duplicate up to the grace window's last millisecond, a reuse after", async () => {
+    const { deps, clock } = frozenDeps();
+    const cy = await h.createSignedInUser();
+    const rotated = await rotateRefreshToken(deps, cy.refreshToken);
+    expect(rotated).toMatchObject({ status: "rotated", userId: cy.id });
+    clock.advance(deps.config.refreshReuseGraceSeconds * 1000);
+    expect(await rotateRefreshToken(deps, cy.refreshToken)).toMatchObject({ status: "rotated", userId: cy.id });
+    clock.advance(1);
+    expect(await rotateRefreshToken(deps, cy.refreshToken)).toEqual({
+      status: "reused",
+      userId: cy.id,
+      sessionId: h.sessionIdOf(cy.refreshToken),
+    });
+  });
+
+  it("a signed-out session's tokens are refused, even the one spent within the grace window", async () => {
+    const di = await h.createSignedInUser();
+    const { refreshToken, token } = await h.caller().auth.refresh({ refreshToken: di.refreshToken });
+    expect(h.sessionIdOf(refreshToken)).toBe(h.sessionIdOf(di.refreshToken));
+    await h.caller(token).auth.signOut();
+    expect(await rotateRefreshToken(h.deps, di.refreshToken)).toEqual({ status: "invalid" });
+    expect(await rotateRefreshToken(h.deps, refreshToken)).toEqual({ status: "invalid" });
+  });
+
+  it("a refresh records the client it came from on the session", async () => {
+    const ed = await h.createSignedInUser();
+    const request = { ip: "203.0.113.9", userAgent: "the refreshing browser" };
+    const { token } = await h.callerWith(request).auth.refresh({ refreshToken: ed.refreshToken });
+    expect(await h.caller(token).auth.sessions.list()).toEqual([expect.objectContaining(request)]);
+  });
+});
+
 describe("revokeSessions", () => {
   /** Every session of the user, in a transaction of its own (as the procedures run it). */
   const revokeAll = (userId: string) =>
@@ -107,6 +162,18 @@ describe("revokeSessions", () => {
       revoked: [],
       alreadyRevoked: [signedOut, live].sort(),
     });
+  });
+
+  it("leaves sessions that have expired alone: they are not counted as revoked", async () => {
+    const fay = await h.createSignedInUser();
+    const second = await h.caller().auth.signIn(credentialsOf(fay));
+    const expired = h.sessionIdOf(fay.refreshToken);
+    await h.deps.prisma.session.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await revokeAll(fay.id)).toEqual({ revoked: [h.sessionIdOf(second.refreshToken)], alreadyRevoked: [] });
+    expect(await h.deps.prisma.session.findUniqueOrThrow({ where: { id: expired } })).toMatchObject({
+      isRevoked: false,
+    });
+    await h.deps.prisma.session.deleteMany({ where: { userId: fay.id } }); // the sweep's tests count what it deletes
   });
 
   it("of concurrent calls, each session is counted by exactly one", async () => {
@@ -133,6 +200,15 @@ describe("createSessionSource (the registry's fill from Postgres)", () => {
     const { refreshToken } = await h.createSignedInUser();
     h.clock.advance(days(30) + 1000);
     expect(await h.deps.loadSession(h.sessionIdOf(refreshToken))).toBeNull();
+  });
+
+  it("a session is over at its expiry instant, not a millisecond later", async () => {
+    const { refreshToken } = await h.createSignedInUser();
+    const sessionId = h.sessionIdOf(refreshToken);
+    const { expiresAt } = await h.deps.prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
+    const at = (ms: number) => createSessionSource(h.deps.prisma, () => new Date(expiresAt.getTime() + ms));
+    expect(await at(-1)(sessionId)).toMatchObject({ userId: anyString() });
+    expect(await at(0)(sessionId)).toBeNull();
   });
 
   it("returns null for a revoked session", async () => {
@@ -208,6 +284,19 @@ describe("the cap on live sessions per user (MAX_SESSIONS_PER_USER)", () => {
     expect(await working(tokens.slice(1))).toBe(cap);
   });
 
+  it("only unexpired sessions count: an expired one leaves room", async () => {
+    const deps = cappedDeps();
+    const user = await h.createUser();
+    const signIns = [];
+    for (let i = 0; i < cap; i++) signIns.push(await createCaller(deps).auth.signIn(credentialsOf(user)));
+    const newest = h.sessionIdOf(signIns[cap - 1]?.refreshToken ?? "");
+    await h.deps.prisma.session.update({ where: { id: newest }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const tokens = [...signIns.slice(0, cap - 1).map(({ token }) => token)];
+    tokens.push((await createCaller(deps).auth.signIn(credentialsOf(user))).token);
+    expect(await working(tokens)).toBe(cap);
+    await h.deps.prisma.session.deleteMany({ where: { userId: user.id } }); // the sweep's tests count what it deletes
+  });
+
   it("parallel sign-ins at the cap never leave more than the cap live (serialised under the user's row lock)", async () => {
     const deps = cappedDeps();
     const user = await h.createUser();
@@ -235,6 +324,13 @@ describe("sweepExpiredSessions", () => {
     h.clock.advance(days(1));
     expect(await sweepExpiredSessions(h.deps)).toBeGreaterThanOrEqual(1);
     expect(await h.deps.prisma.session.findUnique({ where: { id: sessionId } })).toBeNull();
+  });
+
+  it("keeps a session that expired less than a day ago", async () => {
+    const { refreshToken } = await h.createSignedInUser();
+    h.clock.advance(days(30) + days(1) - 60_000);
+    await sweepExpiredSessions(h.deps);
+    expect(await h.deps.prisma.session.findUnique({ where: { id: h.sessionIdOf(refreshToken) } })).not.toBeNull();
   });
 
   it("deletes revoked sessions too, once they would have expired a day ago", async () => {

@@ -178,6 +178,31 @@ describe("initAuth", () => {
       expect(await codeOf(caller(authorization).whoami())).toBe("UNAUTHORIZED");
     });
 
+    describe("a user whose registry entries may be behind (isRegistryBehind)", () => {
+      /** Deps that say this user's registry writes are pending. */
+      const behindFor = (userId: string): AuthDeps => ({ ...deps, isRegistryBehind: (id) => id === userId });
+
+      it("is judged by the source of truth, not the registry: its roles, and a session ended there", async () => {
+        const { authorization, userId, sessionId, expiresAt } = await signedIn(["user"]);
+        // the role change reached the source of truth; the registry missed it
+        sourceOfTruth.set(sessionId, { userId, expiresAt, roles: { roles: ["user", "support"], version: 2 } });
+        expect(await caller(authorization, behindFor(userId)).whoami()).toEqual({
+          userId,
+          sessionId,
+          roles: ["user", "support"],
+        });
+        expect(await caller(authorization).whoami()).toMatchObject({ roles: ["user"] }); // not behind: the registry
+        sourceOfTruth.delete(sessionId); // ended in the source of truth, still live in the registry
+        expect(await codeOf(caller(authorization, behindFor(userId)).whoami())).toBe("UNAUTHORIZED");
+      });
+
+      it("is refused when the session belongs to another user than the token's", async () => {
+        const { sessionId } = await signedIn(["user"]);
+        const token = await tokens.sign({ userId: "user_someone_else", sessionId, roles: ["admin"] });
+        expect(await codeOf(caller(`Bearer ${token}`, behindFor("user_someone_else")).whoami())).toBe("UNAUTHORIZED");
+      });
+    });
+
     describe("a session the registry does not know (flushed, evicted, another instance's)", () => {
       it("is restored from the source of truth, with the roles there, and registered again", async () => {
         const { authorization, userId, sessionId } = await signedIn(["user", "support"], { registered: false });

@@ -1,5 +1,6 @@
 import { hashPassword, needsRehash } from "@platform/auth";
 import { codeOf, forgeAccessToken, type ForgedAccessToken, hashWithWeakParameters } from "@platform/auth/testing";
+import { Prisma } from "@platform/db";
 import argon2 from "argon2";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 
@@ -621,5 +622,104 @@ describe("auth.changePassword", () => {
       }),
     ).resolves.toMatchObject({ success: true });
     expect(await stranger(7)).toBe("TOO_MANY_REQUESTS");
+  });
+});
+
+describe("the auth procedures' audit rows and edge answers (found missing by mutation testing)", () => {
+  const eventsOf = (userId: string, action: string) =>
+    h.deps.prisma.auditEvent.findMany({
+      where: { action, OR: [{ actorId: userId }, { subjectId: userId }] },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+
+  it("a sign-up records who signed up", async () => {
+    const { user } = await h.caller().auth.signUp({ email: uniqueEmail(), name: "Ada", password: "a test passphrase" });
+    expect(await eventsOf(user.id, "sign_up")).toEqual([expect.objectContaining({ outcome: "success" })]);
+  });
+
+  it("a sign-up whose insert fails for another reason than a taken email is not CONFLICT", async () => {
+    const failingInsert = new Proxy(h.deps.prisma, {
+      get: (target, key) =>
+        key === "user"
+          ? {
+              create: () =>
+                Promise.reject(
+                  new Prisma.PrismaClientKnownRequestError("value too long for the column", {
+                    code: "P2000",
+                    clientVersion: Prisma.prismaVersion.client,
+                  }),
+                ),
+            }
+          : (Reflect.get(target, key) as unknown),
+    });
+    const call = createCaller({ ...h.deps, prisma: failingInsert }).auth.signUp({
+      email: uniqueEmail(),
+      name: "Bea",
+      password: "a test passphrase",
+    });
+    expect(await codeOf(call)).not.toBe("CONFLICT");
+  });
+
+  it("a refused sign-in records the email tried; only a stored hash the API refuses is logged", async () => {
+    const cy = await h.createUser();
+    const logs = captureLogs("warn");
+    const caller = createCaller({ ...h.deps, logger: logs.logger });
+    expect(await codeOf(caller.auth.signIn({ email: cy.email, password: "not the password" }))).toBe("UNAUTHORIZED");
+    expect(logs.lines).toEqual([]);
+    expect(await eventsOf(cy.id, "sign_in")).toEqual([
+      expect.objectContaining({ outcome: "failure", details: { email: cy.email } }),
+    ]);
+    await h.deps.prisma.user.update({ where: { id: cy.id }, data: { passwordHash: "not a hash" } });
+    expect(await codeOf(caller.auth.signIn(credentialsOf(cy)))).toBe("UNAUTHORIZED");
+    expect(logs.at("warn")).toEqual([expect.objectContaining({ msg: "stored password hash refused", userId: cy.id })]);
+  });
+
+  it("a sign-in leaves a hash with today's parameters as it is", async () => {
+    const di = await h.createUser();
+    const before = await h.deps.prisma.user.findUniqueOrThrow({ where: { id: di.id } });
+    await h.caller().auth.signIn(credentialsOf(di));
+    expect(await h.deps.prisma.user.findUniqueOrThrow({ where: { id: di.id } })).toMatchObject({
+      passwordHash: before.passwordHash,
+    });
+  });
+
+  it("a reused refresh token is recorded with the session it ended; a sign-out as a success", async () => {
+    const ed = await h.createSignedInUser();
+    await h.caller().auth.refresh({ refreshToken: ed.refreshToken });
+    h.clock.advance((h.deps.config.refreshReuseGraceSeconds + 1) * 1000);
+    await h
+      .caller()
+      .auth.refresh({ refreshToken: ed.refreshToken })
+      .catch(() => {});
+    expect(await eventsOf(ed.id, "refresh_reuse_detected")).toEqual([
+      expect.objectContaining({ outcome: "failure", details: { sessionId: h.sessionIdOf(ed.refreshToken) } }),
+    ]);
+    h.clock.reset();
+    const fay = await h.createSignedInUser();
+    await h.caller(fay.token).auth.signOut();
+    expect(await eventsOf(fay.id, "sign_out")).toEqual([expect.objectContaining({ outcome: "success" })]);
+  });
+
+  it("a session that outlived its user is signed out: me and changePassword are UNAUTHORIZED", async () => {
+    const gus = await h.createSignedInUser();
+    await h.deps.prisma.user.delete({ where: { id: gus.id } }); // behind the API's back: the registry still says live
+    expect(await codeOf(h.caller(gus.token).auth.me())).toBe("UNAUTHORIZED");
+    const change = h.caller(gus.token).auth.changePassword({
+      currentPassword: gus.password,
+      newPassword: "another passphrase",
+    });
+    expect(await codeOf(change)).toBe("UNAUTHORIZED");
+  });
+
+  it("a wrong current password is recorded as a failed password change by its actor", async () => {
+    const ivo = await h.createSignedInUser();
+    const change = h.caller(ivo.token).auth.changePassword({
+      currentPassword: "not the password",
+      newPassword: "another passphrase",
+    });
+    expect(await codeOf(change)).toBe("UNAUTHORIZED");
+    expect(await eventsOf(ivo.id, "password_change")).toEqual([
+      expect.objectContaining({ outcome: "failure", actorId: ivo.id }),
+    ]);
   });
 });

@@ -29,6 +29,27 @@ describe("auth.sessions.list", () => {
     expect((await h.caller(phone.token).auth.sessions.list()).map((s) => s.userAgent)).toEqual(["Safari on iOS"]);
   });
 
+  it("leaves out sessions that have expired, and lists newest first (one instant: by id, descending)", async () => {
+    const alice = await h.createUser();
+    const [expired, older, sameA, sameB] = [
+      await signInFrom(alice, "10.0.0.1", "expired"),
+      await signInFrom(alice, "10.0.0.2", "older"),
+      await signInFrom(alice, "10.0.0.3", "same instant"),
+      await signInFrom(alice, "10.0.0.4", "same instant"),
+    ].map(({ refreshToken }) => h.sessionIdOf(refreshToken)) as [string, string, string, string];
+    await h.deps.prisma.session.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // creation order is not list order: the oldest is updated last, the two newest share an instant
+    const newest = [sameA, sameB].sort().reverse();
+    for (const id of [...newest].reverse()) {
+      await h.deps.prisma.session.update({ where: { id }, data: { createdAt: new Date("2000-01-02T00:00:00Z") } });
+    }
+    await h.deps.prisma.session.update({ where: { id: older }, data: { createdAt: new Date("2000-01-01T00:00:00Z") } });
+    const { token } = await signInFrom(alice, "10.0.0.5", "current");
+    const listed = await h.caller(token).auth.sessions.list();
+    expect(listed.slice(1).map(({ id }) => id)).toEqual([...newest, older]);
+    expect(listed[0]).toMatchObject({ userAgent: "current", isCurrent: true });
+  });
+
   it("needs a signed-in caller", async () => {
     await expect(h.caller().auth.sessions.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
@@ -46,6 +67,15 @@ describe("auth.sessions.revoke", () => {
       code: "UNAUTHORIZED",
     });
     await expect(h.caller(alice.token).auth.me()).resolves.toMatchObject({ email: alice.email });
+  });
+
+  it("records the revocation in the audit trail: who, and which session", async () => {
+    const alice = await h.createSignedInUser();
+    const lost = h.sessionIdOf((await h.caller().auth.signIn(credentialsOf(alice))).refreshToken);
+    await h.caller(alice.token).auth.sessions.revoke({ id: lost });
+    expect(await h.deps.prisma.auditEvent.findMany({ where: { actorId: alice.id, action: "session_revoke" } })).toEqual(
+      [expect.objectContaining({ outcome: "success", details: { sessionIds: [lost] } })],
+    );
   });
 
   it("an own session that has already ended can be revoked again (a retry succeeds)", async () => {
@@ -106,9 +136,9 @@ describe("auth.sessions.revokeOthers", () => {
       where: { action: "session_revoke", actorId: alice.id },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });
-    expect(events.map((event) => event.details)).toEqual([
-      { sessionIds: [h.sessionIdOf(live.refreshToken)] },
-      { sessionIds: [] },
+    expect(events.map(({ outcome, details }) => ({ outcome, details }))).toEqual([
+      { outcome: "success", details: { sessionIds: [h.sessionIdOf(live.refreshToken)] } },
+      { outcome: "success", details: { sessionIds: [] } },
     ]);
   });
 

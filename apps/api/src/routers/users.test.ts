@@ -79,6 +79,19 @@ describe("users.list", () => {
     for (const item of (await h.caller(root.token).users.list()).items) expect(item).not.toHaveProperty("passwordHash");
   });
 
+  it("orders by creation time, not by insertion, and users created at one instant by id", async () => {
+    const root = await createAdmin();
+    const [later, first, second] = [await h.createUser(), await h.createUser(), await h.createUser()];
+    const ids = [first.id, second.id].sort();
+    // inserted last, but created earliest; the two sharing an instant are updated in reverse id order
+    const instant = new Date("2000-01-01T00:00:00Z");
+    for (const id of [...ids].reverse())
+      await h.deps.prisma.user.update({ where: { id }, data: { createdAt: instant } });
+    await h.deps.prisma.user.update({ where: { id: later.id }, data: { createdAt: new Date("2000-01-02T00:00:00Z") } });
+    const { items } = await h.caller(root.token).users.list({ limit: 3 });
+    expect(items.map(({ id }) => id)).toEqual([...ids, later.id]);
+  });
+
   it("rejects a bad limit with BAD_REQUEST", async () => {
     const root = await createAdmin();
     await expect(h.caller(root.token).users.list({ limit: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
@@ -139,6 +152,13 @@ describe("users.setRoles", () => {
         details: { reason: "last_admin", roles: ["user"] },
       }),
     ]);
+  });
+
+  it("the last admin may change their roles when admin stays among them", async () => {
+    const { h: solo, token, id } = await soloAdmin();
+    await expect(solo.caller(token).users.setRoles({ id, roles: ["admin", "support"] })).resolves.toMatchObject({
+      roles: ["admin", "support"],
+    });
   });
 
   it("two admins demoting each other at the same moment cannot leave zero admins", async () => {
