@@ -170,7 +170,7 @@ export const authRouter = router({
     .mutation(async ({ ctx: { deps, principal, request }, input }) => {
       const account = await deps.prisma.user.findUnique({
         where: { id: principal.userId },
-        select: { email: true, passwordHash: true },
+        select: { passwordHash: true },
       });
       if (!account) throw errors.sessionRequired();
       // the same back-off as sign-in, per session: a stolen access token must not become a
