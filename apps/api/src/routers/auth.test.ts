@@ -603,6 +603,11 @@ describe("auth.changePassword", () => {
     }
     expect(codes).toContain("TOO_MANY_REQUESTS");
     expect(codes.indexOf("TOO_MANY_REQUESTS")).toBe(6); // 5 free attempts and the one that earns the first delay
+    // the refusal is on the record, as the signed-in caller's
+    const refusals = await h.deps.prisma.auditEvent.findMany({ where: { action: "rate_limited", actorId: ola.id } });
+    expect(refusals.map(({ outcome, details }) => ({ outcome, details }))).toMatchObject([
+      { outcome: "failure", details: { procedure: "auth.changePassword" } },
+    ]);
   });
 
   it("a stranger spending the account's sign-in budget does not stop the signed-in owner", async () => {
