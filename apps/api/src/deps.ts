@@ -5,6 +5,8 @@
 import {
   type AuthDeps,
   createDeviceTokenService,
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
   createRefreshTokenService,
   createTokenService,
   type DeviceTokenService,
@@ -13,6 +15,7 @@ import {
   type SessionRegistry,
 } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
+import type { Redis } from "ioredis";
 
 import { recordAudit } from "./audit-log.js";
 import type { Config } from "./config.js";
@@ -49,6 +52,20 @@ export interface SignInLimiters {
 
 /** How long a device stays known after its last successful sign-in. */
 export const deviceTokenMaxAgeSeconds = 180 * 24 * 60 * 60;
+
+/**
+ * The sign-in budgets: in Redis when `shared` is given (counted by every instance), else in this
+ * process. A known device's budget is the size of the account's.
+ */
+export function createSignInLimiters(
+  limits: Config["signInLimits"],
+  shared?: { redis: Redis; keyPrefix?: string },
+): SignInLimiters {
+  const budgets = { account: limits.account, ip: limits.ip, known: limits.account };
+  const limiter = (name: keyof SignInLimiters) =>
+    shared ? createRedisRateLimiter({ ...shared, name, ...budgets[name] }) : createMemoryRateLimiter(budgets[name]);
+  return { account: limiter("account"), ip: limiter("ip"), known: limiter("known") };
+}
 
 export interface CreateDepsOptions {
   config: Config;

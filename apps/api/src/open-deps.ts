@@ -6,13 +6,7 @@
 // server is migrated on start in development, and with `pnpm db:migrate` elsewhere. In
 // development a server database that does not exist yet is created, and so is the admin.
 // `close()` closes everything opened here.
-import {
-  createMemoryRateLimiter,
-  createMemorySessionRegistry,
-  createRedisRateLimiter,
-  createRedisSessionRegistry,
-  type SessionRegistry,
-} from "@platform/auth";
+import { createMemorySessionRegistry, createRedisSessionRegistry, type SessionRegistry } from "@platform/auth";
 import {
   applyMigrations,
   createDatabase,
@@ -24,7 +18,7 @@ import {
 
 import type { Config } from "./config.js";
 import { createDatabaseHint, isMissingDatabase, summarizeDatabaseError } from "./database-errors.js";
-import { type ApiDeps, createDeps, type SignInLimiters } from "./deps.js";
+import { type ApiDeps, createDeps, createSignInLimiters, type SignInLimiters } from "./deps.js";
 import { createLogger, type Logger } from "./logger.js";
 import { redactUrl } from "./redact-url.js";
 import { openRedis } from "./redis-connection.js";
@@ -112,15 +106,10 @@ async function closeSharedState({ registry, signInLimiters }: SharedState): Prom
 
 /** The session registry and the sign-in counters: in Redis (shared), or in this process. */
 async function openSharedState(config: Config, logger: Logger): Promise<Opened<SharedState>> {
-  const limits = config.signInLimits;
   if (config.registry.kind === "memory") {
     const state = {
       registry: createMemorySessionRegistry(),
-      signInLimiters: {
-        account: createMemoryRateLimiter(limits.account),
-        ip: createMemoryRateLimiter(limits.ip),
-        known: createMemoryRateLimiter(limits.account), // a known device's budget is the size of the account's
-      },
+      signInLimiters: createSignInLimiters(config.signInLimits),
     };
     return {
       value: state,
@@ -132,11 +121,7 @@ async function openSharedState(config: Config, logger: Logger): Promise<Opened<S
   const redis = await openRedis(url, logger);
   const state = {
     registry: createRedisSessionRegistry({ redis }),
-    signInLimiters: {
-      account: createRedisRateLimiter({ redis, name: "account", ...limits.account }),
-      ip: createRedisRateLimiter({ redis, name: "ip", ...limits.ip }),
-      known: createRedisRateLimiter({ redis, name: "known", ...limits.account }),
-    },
+    signInLimiters: createSignInLimiters(config.signInLimits, { redis }),
   };
   return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => closeSharedState(state) };
 }

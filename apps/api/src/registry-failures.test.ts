@@ -7,13 +7,13 @@
 // the bound (one drain interval, 1 s, once Redis takes writes again: asserted as 4 s to allow for
 // ioredis reconnecting after the reset), the caller's answer matches what happened, and every
 // change is audited exactly once.
-import { createMemoryRateLimiter, createRedisSessionRegistry, hashPassword } from "@platform/auth";
+import { createRedisSessionRegistry, hashPassword } from "@platform/auth";
 import { codeOf } from "@platform/auth/testing";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { createCaller } from "./caller.js";
-import { type ApiDeps, createDeps } from "./deps.js";
+import { type ApiDeps, createDeps, createSignInLimiters } from "./deps.js";
 import { openRedis } from "./redis-connection.js";
 import { startRegistryOutboxDrainer } from "./registry-outbox.js";
 import { captureLogs } from "./test-support/capture-logs.js";
@@ -44,11 +44,7 @@ beforeAll(async () => {
     config,
     prisma: proxied.database.prisma,
     registry: createRedisSessionRegistry({ redis: bRedis, keyPrefix: proxied.keyPrefix }),
-    signInLimiters: {
-      account: createMemoryRateLimiter(config.signInLimits.account),
-      ip: createMemoryRateLimiter(config.signInLimits.ip),
-      known: createMemoryRateLimiter(config.signInLimits.account),
-    },
+    signInLimiters: createSignInLimiters(config.signInLimits),
     logger: logs.logger,
   });
   stopDraining = startRegistryOutboxDrainer(a); // the production interval

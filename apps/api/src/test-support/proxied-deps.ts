@@ -5,18 +5,13 @@
 // the registry is in-process (no Redis proxy).
 import { randomUUID } from "node:crypto";
 
-import {
-  createMemoryRateLimiter,
-  createMemorySessionRegistry,
-  createRedisRateLimiter,
-  createRedisSessionRegistry,
-} from "@platform/auth";
+import { createMemorySessionRegistry, createRedisSessionRegistry } from "@platform/auth";
 import { createPrismaClient } from "@platform/db";
 import { createTestDatabase, type TestDatabase } from "@platform/db/testing";
 import type { Redis } from "ioredis";
 
 import type { Config } from "../config.js";
-import { type ApiDeps, createDeps } from "../deps.js";
+import { type ApiDeps, createDeps, createSignInLimiters } from "../deps.js";
 import type { Logger } from "../logger.js";
 import { openRedis } from "../redis-connection.js";
 import { createTcpProxy, type TcpProxy } from "./tcp-proxy.js";
@@ -42,28 +37,12 @@ export async function createProxiedDeps(config: Config, logger: Logger): Promise
   const prisma = postgresProxy ? createPrismaClient({ url: postgresProxy.url }) : database.prisma;
   const redisProxy = redisUrl ? await createTcpProxy(redisUrl) : undefined;
   const redis: Redis | undefined = redisProxy ? await openRedis(redisProxy.url, logger) : undefined;
-  const limits = config.signInLimits;
   const deps = createDeps({
     config,
     prisma,
     logger,
-    ...(redis
-      ? {
-          registry: createRedisSessionRegistry({ redis, keyPrefix }),
-          signInLimiters: {
-            account: createRedisRateLimiter({ redis, keyPrefix, name: "account", ...limits.account }),
-            ip: createRedisRateLimiter({ redis, keyPrefix, name: "ip", ...limits.ip }),
-            known: createRedisRateLimiter({ redis, keyPrefix, name: "known", ...limits.account }),
-          },
-        }
-      : {
-          registry: createMemorySessionRegistry(),
-          signInLimiters: {
-            account: createMemoryRateLimiter(limits.account),
-            ip: createMemoryRateLimiter(limits.ip),
-            known: createMemoryRateLimiter(limits.account),
-          },
-        }),
+    registry: redis ? createRedisSessionRegistry({ redis, keyPrefix }) : createMemorySessionRegistry(),
+    signInLimiters: createSignInLimiters(config.signInLimits, redis ? { redis, keyPrefix } : undefined),
   });
   return {
     deps,
