@@ -8,11 +8,14 @@ import {
   createMemoryRateLimiter,
   createRedisRateLimiter,
   createRefreshTokenService,
+  createSessionCache,
   createTokenService,
+  createUserCache,
   type DeviceTokenService,
   type RateLimiter,
   type RefreshTokenService,
   type SessionRegistry,
+  type UserCache,
 } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
 import type { Redis } from "ioredis";
@@ -23,6 +26,7 @@ import type { Logger } from "./logger.js";
 import { createRegistryLag, type RegistryLag } from "./registry-outbox.js";
 import { createSessionSource } from "./session-lifecycle.js";
 import { type AuditedBlocks, createAuditedBlocks } from "./sign-in-limits.js";
+import type { PublicUser } from "./user-select.js";
 
 export interface ApiDeps extends AuthDeps {
   config: Config;
@@ -37,6 +41,8 @@ export interface ApiDeps extends AuthDeps {
   logger: Logger;
   /** Whose registry entries may be behind Postgres (registry-outbox.ts); read by isRegistryBehind. */
   registryLag: RegistryLag;
+  /** What `auth.me` read of each user, dropped with the user's sessions' answers (see user-cache.ts). */
+  profileCache: UserCache<PublicUser | null>;
   now: () => Date;
 }
 
@@ -103,6 +109,8 @@ export function createDeps({
     refreshTokens,
     deviceTokens,
     loadSession: createSessionSource(prisma, now),
+    sessionCache: createSessionCache(registry),
+    profileCache: createUserCache({ changes: registry.changes, keep: (user) => user !== null }),
     registryLag,
     isRegistryBehind: (userId) => registryLag.has(userId),
     now,

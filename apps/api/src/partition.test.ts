@@ -121,9 +121,8 @@ describe.skipIf(!redisUrl)("/ready", () => {
     // a Redis connection with ioredis's defaults (no command timeout): its PING waits for ever
     const bare = new Redis(redisProxy?.url ?? "", { lazyConnect: true });
     await bare.connect();
-    const bareServer = await buildServer(
-      createDeps({ ...deps, registry: createRedisSessionRegistry({ redis: bare }) }),
-    );
+    const registry = createRedisSessionRegistry({ redis: bare });
+    const bareServer = await buildServer(createDeps({ ...deps, registry }));
     try {
       redisProxy?.partition();
       const answer = await ready(bareServer);
@@ -133,6 +132,7 @@ describe.skipIf(!redisUrl)("/ready", () => {
       redisProxy?.heal();
       await bareServer.close();
       bare.disconnect();
+      await registry.close(); // and its change feed's connection
     }
   });
 });

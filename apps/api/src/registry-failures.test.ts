@@ -32,18 +32,16 @@ const logs = captureLogs("warn");
 let proxied: ProxiedDeps;
 let a: ApiDeps;
 let b: ApiDeps;
-let bRedis: Redis;
 let stopDraining: () => void;
 
 beforeAll(async () => {
   if (!hasServices || !redisUrl) return;
   proxied = await createProxiedDeps(config, logs.logger);
   a = proxied.deps;
-  bRedis = new Redis(redisUrl);
   b = createDeps({
     config,
     prisma: proxied.database.prisma,
-    registry: createRedisSessionRegistry({ redis: bRedis, keyPrefix: proxied.keyPrefix }),
+    registry: createRedisSessionRegistry({ redis: new Redis(redisUrl), keyPrefix: proxied.keyPrefix }),
     signInLimiters: createSignInLimiters(config.signInLimits),
     logger: logs.logger,
   });
@@ -53,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!hasServices) return;
   stopDraining();
-  bRedis.disconnect();
+  await b.registry.close();
   await proxied.close();
 });
 
@@ -252,7 +250,7 @@ describe.skipIf(!hasServices)("Redis serves reads but refuses writes (a failover
           signInLimiters: b.signInLimiters,
           logger: logs.logger,
         });
-        return { deps, redis, stop: startRegistryOutboxDrainer(deps) };
+        return { deps, stop: startRegistryOutboxDrainer(deps) };
       }),
     );
     const [one, two] = instances.map(({ deps }) => deps) as [ApiDeps, ApiDeps];
@@ -279,9 +277,9 @@ describe.skipIf(!hasServices)("Redis serves reads but refuses writes (a failover
       expect(await isRefused(two, session.token)).toBe(true);
       expect(await auditRows("sign_out", leaving.id)).toBe(1);
     } finally {
-      for (const { redis, stop } of instances) {
+      for (const { deps, stop } of instances) {
         stop();
-        redis.disconnect();
+        await deps.registry.close();
       }
       await privateRedis.stop();
       stopDraining = startRegistryOutboxDrainer(a);

@@ -3,10 +3,13 @@
 // what the user's roles are now. A registry miss is filled from the source of truth (Postgres),
 // so a flushed or restarted Redis signs nobody out and resurrects nothing; so is a user for whom
 // the registry is known to be behind (isRegistryBehind), without writing the registry.
+// A live session's answer is remembered by this instance (sessionCache, see user-cache.ts), so a
+// live, unchanged session costs no round trip; a revocation or role change by any instance drops it.
 // Returns null for every invalid path; the procedure middleware chooses the error.
 import type { RequestInfo } from "./init-auth.js";
 import type { SessionRegistry, UserRoles } from "./session-registry.js";
 import type { TokenService } from "./tokens.js";
+import { createUserCache, type UserCache } from "./user-cache.js";
 
 export interface Principal {
   userId: string;
@@ -39,11 +42,21 @@ export interface AuthDeps {
    * checked against `loadSession` instead. Optional: without it the registry is trusted.
    */
   isRegistryBehind?: (userId: string) => boolean;
+  /** What this instance remembers of live sessions (createSessionCache); without it every call asks the registry. */
+  sessionCache?: SessionCache;
   /**
    * Told of every FORBIDDEN before it is thrown, e.g. to audit it (the auth package has no audit
    * log of its own). Must not throw: its error would replace the FORBIDDEN.
    */
   onAccessDenied?: (denial: AccessDenial) => Promise<void>;
+}
+
+/** A live session's current roles, or null: not live. */
+export type SessionCache = UserCache<readonly string[] | null>;
+
+/** Remembers live sessions until the registry's change feed says their user changed. */
+export function createSessionCache(registry: SessionRegistry): SessionCache {
+  return createUserCache({ changes: registry.changes, keep: (roles) => roles !== null });
 }
 
 const bearerPattern = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;
@@ -60,16 +73,28 @@ export async function authenticate(deps: AuthDeps, authorization: string | undef
 
   const { sessionId, userId } = claims;
   if (deps.isRegistryBehind?.(userId)) {
-    const session = await deps.loadSession(sessionId);
-    if (!session || session.userId !== userId) return null;
-    return { userId, sessionId, roles: session.roles.roles };
+    // never answered from memory or the registry while they may be behind for this user
+    const session = await sourceOfTruth(deps, sessionId, userId);
+    return session && { userId, sessionId, roles: session.roles.roles };
   }
-  const state = await deps.registry.lookup(sessionId, userId);
-  if (state.status === "live") return { userId, sessionId, roles: state.roles };
-  if (state.status === "revoked") return null;
+  const roles = deps.sessionCache
+    ? await deps.sessionCache.get(userId, sessionId, () => liveRoles(deps, sessionId, userId))
+    : await liveRoles(deps, sessionId, userId);
+  return roles && { userId, sessionId, roles };
+}
 
-  const session = await deps.loadSession(sessionId);
-  if (!session || session.userId !== userId) return null;
+/** The registry's answer; on a miss, the source of truth's, written back to the registry. */
+async function liveRoles(deps: AuthDeps, sessionId: string, userId: string): Promise<readonly string[] | null> {
+  const state = await deps.registry.lookup(sessionId, userId);
+  if (state.status === "live") return state.roles;
+  if (state.status === "revoked") return null;
+  const session = await sourceOfTruth(deps, sessionId, userId);
+  if (!session) return null;
   await deps.registry.register({ sessionId, userId, expiresAt: session.expiresAt }, session.roles);
-  return { userId, sessionId, roles: session.roles.roles };
+  return session.roles.roles;
+}
+
+async function sourceOfTruth(deps: AuthDeps, sessionId: string, userId: string) {
+  const session = await deps.loadSession(sessionId);
+  return session?.userId === userId ? session : null;
 }

@@ -3,7 +3,15 @@
 // Test support (a registry and limiters per test file) is `@platform/auth/testing`.
 
 // Procedures: `initAuth<Deps>()` returns router, publicProcedure, authedProcedure, requireRole, adminProcedure.
-export { type AccessDenial, type AuthDeps, authenticate, type Principal, type SessionSource } from "./authenticate.js";
+export {
+  type AccessDenial,
+  type AuthDeps,
+  authenticate,
+  createSessionCache,
+  type Principal,
+  type SessionCache,
+  type SessionSource,
+} from "./authenticate.js";
 export { type AuthContext, initAuth, type RequestInfo } from "./init-auth.js";
 
 // Errors every app throws, and the error data every client reads.
@@ -19,6 +27,10 @@ export { createTokenService, type TokenService } from "./tokens.js";
 export { createMemorySessionRegistry } from "./memory-session-registry.js";
 export { createRedisSessionRegistry } from "./redis-session-registry.js";
 export { type SessionRegistry, type UserRoles } from "./session-registry.js";
+
+// What an instance remembers of the registry, dropped on every change any instance announces.
+export { type ChangeFeed, type ChangeListener } from "./change-feed.js";
+export { createUserCache, type UserCache, userCacheMaxAgeMs } from "./user-cache.js";
 
 // Sign-in back-off.
 export { createMemoryRateLimiter } from "./memory-rate-limiter.js";

@@ -2,6 +2,7 @@
 // Same interface and behaviour as the Redis registry (the shared contract tests prove it), but
 // nothing is shared: it is correct for ONE API instance only. With several instances, a sign-out
 // on one would not be seen by the others; use Redis for that.
+import { createLocalChangeFeed, type LocalChangeFeed } from "./change-feed.js";
 import {
   defaultRolesTtlSeconds,
   type RegisteredSession,
@@ -12,6 +13,8 @@ import {
 
 export interface MemorySessionRegistryOptions {
   rolesTtlSeconds?: number;
+  /** Where writes are announced (this process only); a new feed by default. */
+  changes?: LocalChangeFeed;
   now?: () => Date;
 }
 
@@ -26,6 +29,7 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
   const sessions = new Map<string, Expiring<"live" | "revoked">>();
   const roles = new Map<string, Expiring<UserRoles>>();
   const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
+  const changes = options.changes ?? createLocalChangeFeed();
 
   function read<T>(map: Map<string, Expiring<T>>, key: string): T | undefined {
     const entry = map.get(key);
@@ -80,10 +84,13 @@ export function createMemorySessionRegistry(options: MemorySessionRegistryOption
         if (expiresAt.getTime() > now()) write(sessions, key, "revoked", expiresAt.getTime());
         else sessions.delete(key);
       }
+      changes.notify(userId);
     },
     async setRoles(userId, userRoles) {
       storeRoles(userId, userRoles);
+      changes.notify(userId);
     },
+    changes,
     async ping() {},
     async close() {
       clearInterval(sweep);

@@ -2,3 +2,6 @@
 // platform can share a Redis with other users and its keys can be listed, granted (ACLs) or
 // dropped together.
 export const defaultRedisKeyPrefix = "auth:";
+
+/** The pub/sub channel on which registry writes announce whose entries changed. */
+export const changeChannel = (prefix: string) => `${prefix}changes`;

@@ -2,10 +2,14 @@
 // Keys (one user's keys share a hash tag, so lookups are single-slot on Redis Cluster):
 //   <prefix>{<userId>}:session:<sessionId>  -> "live" | "revoked", expiring with the session
 //   <prefix>{<userId>}:roles                -> "<version>:<JSON array of roles>"
-// A lookup is one MGET round trip; a role write is one script that keeps the newer version.
+//   <prefix>changes                         pub/sub channel: the id of every user whose entries
+//                                           a revoke or setRoles changed (redis-change-feed.ts)
+// A lookup is one MGET round trip; a role write is one script that keeps the newer version. Each
+// write and its announcement are one MULTI.
 import type { Redis } from "ioredis";
 
-import { defaultRedisKeyPrefix } from "./redis-keys.js";
+import { createRedisChangeFeed } from "./redis-change-feed.js";
+import { changeChannel, defaultRedisKeyPrefix } from "./redis-keys.js";
 import {
   defaultRolesTtlSeconds,
   type RegisteredSession,
@@ -47,6 +51,17 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
   const sessionKey = (userId: string, sessionId: string) => `${prefix}{${userId}}:session:${sessionId}`;
   const rolesKey = (userId: string) => `${prefix}{${userId}}:roles`;
   const millisUntil = (date: Date) => date.getTime() - now().getTime();
+  const channel = changeChannel(prefix);
+  const changes = createRedisChangeFeed({ redis, channel });
+
+  /** Runs a user's write with its announcement; this instance hears of it whether or not it landed. */
+  async function announced(userId: string, write: ReturnType<Redis["multi"]>): Promise<void> {
+    try {
+      await write.publish(channel, userId).exec();
+    } finally {
+      changes.notify(userId);
+    }
+  }
 
   async function register(session: RegisteredSession, roles: UserRoles) {
     const ttl = millisUntil(session.expiresAt);
@@ -75,18 +90,24 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
         if (ttl > 0) multi.set(sessionKey(userId, sessionId), REVOKED, "PX", ttl);
         else multi.del(sessionKey(userId, sessionId));
       }
-      await multi.exec();
+      await announced(userId, multi);
     },
 
     async setRoles(userId, roles) {
-      await redis.eval(setRolesIfNewer, 1, rolesKey(userId), ...encodeRoles(roles), rolesTtlSeconds);
+      await announced(
+        userId,
+        redis.multi().eval(setRolesIfNewer, 1, rolesKey(userId), ...encodeRoles(roles), rolesTtlSeconds),
+      );
     },
+
+    changes,
 
     async ping() {
       await redis.ping();
     },
 
     async close() {
+      await changes.close();
       await redis.quit().catch(() => {
         redis.disconnect();
       });

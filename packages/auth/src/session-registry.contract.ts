@@ -138,4 +138,20 @@ export function runSessionRegistryContract(getRegistry: () => SessionRegistry) {
   it("answers a ping", async () => {
     await expect(getRegistry().ping()).resolves.toBeUndefined();
   });
+
+  it("tells its own instance of every revoke and role change before the write resolves", async () => {
+    // what the instance remembers of the registry is dropped on these (user-cache.ts); the
+    // caller's next call may come before any message from elsewhere could
+    const registry = getRegistry();
+    const heard: Array<string | null> = [];
+    const stop = registry.changes.subscribe((userId) => heard.push(userId));
+    const session = newSession(newUser());
+    await registry.register(session, at(0, ["user"]));
+    await registry.revoke(session.userId, [session]);
+    expect(heard).toContain(session.userId);
+    const promoted = newUser();
+    await registry.setRoles(promoted, at(1, ["admin"]));
+    expect(heard).toContain(promoted);
+    stop();
+  });
 }

@@ -11,6 +11,10 @@
 //  - roles carry the user's `rolesVersion` (incremented in Postgres with every role change), and
 //    every write keeps the newer version: a sign-in or a fill that read the roles just before a
 //    demotion cannot put the old roles back, whatever order the writes arrive in.
+//  - every revoke and setRoles is announced on the registry's change feed (change-feed.ts), to
+//    every instance, so that what instances remember of the registry (user-cache.ts) is dropped.
+
+import type { ChangeFeed } from "./change-feed.js";
 
 export interface RegisteredSession {
   sessionId: string;
@@ -42,6 +46,8 @@ export interface SessionRegistry {
   revoke(userId: string, sessions: ReadonlyArray<{ sessionId: string; expiresAt: Date }>): Promise<void>;
   /** The user's roles for every live session of theirs, unless the registry has a newer version. */
   setRoles(userId: string, roles: UserRoles): Promise<void>;
+  /** Announces every revoke and setRoles, by any instance (this one's before the write resolves). */
+  readonly changes: ChangeFeed;
   /** Throws when the registry cannot be reached (readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import { Redis } from "ioredis";
 import { SignJWT, UnsecuredJWT } from "jose";
 
 export { type ApiKeyOwners, forgetApiKeys } from "./forget-api-keys.js";
+import { createLocalChangeFeed } from "./change-feed.js";
 import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
 import { createMemorySessionRegistry } from "./memory-session-registry.js";
 import type { RateLimiter, RateLimitPolicy } from "./rate-limiter.js";
@@ -61,6 +62,7 @@ export async function createTestRedis(url = process.env.REDIS_URL): Promise<Test
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const keyPrefix = `test:${randomUUID()}:`;
+  const registries: SessionRegistry[] = [];
   const forgetAll = async () => {
     const keys = await redis.keys(`${keyPrefix}*`);
     if (keys.length > 0) await redis.del(...keys);
@@ -68,11 +70,17 @@ export async function createTestRedis(url = process.env.REDIS_URL): Promise<Test
   return {
     redis,
     keyPrefix,
-    createRegistry: (options = {}) => createRedisSessionRegistry({ redis, keyPrefix, ...options }),
+    createRegistry: (options = {}) => {
+      const registry = createRedisSessionRegistry({ redis, keyPrefix, ...options });
+      registries.push(registry);
+      return registry;
+    },
     forgetAll,
     async cleanup() {
       await forgetAll();
-      await redis.quit();
+      // each closes its change feed's connection, and the shared one (a second quit is a no-op)
+      await Promise.all(registries.map((registry) => registry.close()));
+      await redis.quit().catch(() => {});
     },
   };
 }
@@ -116,9 +124,11 @@ export async function createTestRegistry({
       cleanup: testRedis.cleanup,
     };
   }
-  // forgetting swaps in an empty registry behind a stable facade
-  let inner = createMemorySessionRegistry(clock);
+  // forgetting swaps in an empty registry behind a stable facade, announcing on the same feed
+  const changes = createLocalChangeFeed();
+  let inner = createMemorySessionRegistry({ ...clock, changes });
   const registry: SessionRegistry = {
+    changes,
     lookup: (...args) => inner.lookup(...args),
     register: (...args) => inner.register(...args),
     revoke: (...args) => inner.revoke(...args),
@@ -132,7 +142,7 @@ export async function createTestRegistry({
     kind: "memory",
     async forgetAll() {
       await inner.close();
-      inner = createMemorySessionRegistry(clock);
+      inner = createMemorySessionRegistry({ ...clock, changes });
     },
     cleanup: () => inner.close(),
   };

@@ -54,6 +54,30 @@ describe("access tokens", () => {
     expect(await tokens.verify(token)).toBeNull();
   });
 
+  it("refuses a token it verified before from the very second it expires, as jose does", async () => {
+    // verified tokens are remembered: the expiry must still be checked on every call
+    const { clock, tokens } = setup();
+    const token = await tokens.sign(claims);
+    clock.advance(15 * 60_000 - 1); // 00:14:59.999
+    expect(await tokens.verify(token)).not.toBeNull();
+    clock.advance(1); // 00:15:00.000: exp <= now
+    expect(await tokens.verify(token)).toBeNull();
+    clock.reset();
+    expect(await tokens.verify(token)).not.toBeNull(); // refused for its expiry only, not forgotten as bad
+  });
+
+  it("remembering a token accepts nothing but that exact token", async () => {
+    const { tokens } = setup();
+    const token = await tokens.sign(claims);
+    expect(await tokens.verify(token)).not.toBeNull();
+    const other = createTokenService({ ...options, secret: `${secret}-other`, now: setup().clock.now });
+    const [header = "", payload = "", signature = ""] = token.split(".");
+    const flipped = `${signature.slice(0, -2)}${signature.at(-2) === "A" ? "B" : "A"}${signature.at(-1) ?? ""}`;
+    expect(await tokens.verify(`${header}.${payload}.${flipped}`)).toBeNull();
+    expect(await tokens.verify(`${header}.${payload}.`)).toBeNull();
+    expect(await other.verify(token)).toBeNull(); // another key: its own cache knows nothing of ours
+  });
+
   it("accepts a token forged with every part right (so the refusals below are each for one part)", async () => {
     expect(await createTokenService(options).verify(await forge())).toMatchObject(claims);
   });

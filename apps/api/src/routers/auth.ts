@@ -157,11 +157,14 @@ export const authRouter = router({
     return { success: true as const };
   }),
 
+  /** The caller, with the roles their calls are authorized with now. */
   me: authedProcedure.query(async ({ ctx: { deps, principal } }) => {
-    const user = await deps.prisma.user.findUnique({ where: { id: principal.userId }, select: publicUserSelect });
+    const user = await deps.profileCache.get(principal.userId, "public", () =>
+      deps.prisma.user.findUnique({ where: { id: principal.userId }, select: publicUserSelect }),
+    );
     // the session outlived its user (deleted in between): treat as signed out
     if (!user) throw errors.sessionRequired();
-    return user;
+    return { ...user, roles: [...principal.roles] };
   }),
 
   /** Verifies the current password, sets the new one and ends every other session of the user. */

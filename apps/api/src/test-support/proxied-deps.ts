@@ -55,8 +55,8 @@ export async function createProxiedDeps(config: Config, logger: Logger): Promise
       if (redis) {
         const keys = await redis.keys(`${keyPrefix}*`);
         if (keys.length > 0) await redis.del(...keys);
-        redis.disconnect();
       }
+      await deps.registry.close(); // the connection, and its change feed's
       await Promise.all([postgresProxy?.close(), redisProxy?.close()]);
       await database.drop();
     },
