@@ -49,8 +49,10 @@ export interface JsonAnswer {
   body: string;
 }
 
-export interface AnswerOptions<TRouter extends AnyTRPCRouter, TRequest>
-  extends Pick<HTTPBaseHandlerOptions<TRouter, TRequest>, "router" | "onError" | "responseMeta" | "maxBatchSize"> {
+export interface AnswerOptions<TRouter extends AnyTRPCRouter, TRequest> extends Pick<
+  HTTPBaseHandlerOptions<TRouter, TRequest>,
+  "router" | "onError" | "responseMeta" | "maxBatchSize"
+> {
   /** The request as `onError` receives it. */
   req: TRequest;
   createContext: (info: TRPCRequestInfo) => Promise<inferRouterContext<TRouter>>;
@@ -62,7 +64,11 @@ type CallOutcome = { ok: true; data: unknown } | { ok: false; error: TRPCError }
 type Call = TRPCRequestInfo["calls"][number];
 
 /** A query is a GET, a mutation a POST (tRPC's method override is not enabled here). */
-const methodOf: Record<TRPCProcedureType, JsonRequest["method"]> = { query: "GET", mutation: "POST", subscription: "GET" };
+const methodOf: Record<TRPCProcedureType, JsonRequest["method"]> = {
+  query: "GET",
+  mutation: "POST",
+  subscription: "GET",
+};
 
 /**
  * The answer, or undefined for a subscription (tRPC streams it: trpc-route.ts hands it over).
@@ -108,7 +114,8 @@ export async function answerJsonRequest<TRouter extends AnyTRPCRouter, TRequest>
     const runCall = async (call: Call): Promise<CallOutcome> => {
       const { procedure } = call;
       try {
-        if (!procedure) throw new TRPCError({ code: "NOT_FOUND", message: `No procedure found on path "${call.path}"` });
+        if (!procedure)
+          throw new TRPCError({ code: "NOT_FOUND", message: `No procedure found on path "${call.path}"` });
         const { type } = procedure._def;
         if (methodOf[type] !== request.method) {
           const message = `Unsupported ${request.method}-request to ${type} procedure at path "${call.path}"`;
@@ -181,15 +188,13 @@ async function readRequestInfo<TRouter extends AnyTRPCRouter, TRequest>(
     transformer: opts.router._def._config.transformer,
   });
   const calls = await Promise.all(
-    paths.map(
-      async (path, index): Promise<Call> => ({
-        batchIndex: index,
-        path,
-        procedure: await getProcedureAtPath(opts.router, path),
-        getRawInput: () => inputs.read(index),
-        result: () => inputs.readSoFar(index),
-      }),
-    ),
+    paths.map(async (path, index): Promise<Call> => ({
+      batchIndex: index,
+      path,
+      procedure: await getProcedureAtPath(opts.router, path),
+      getRawInput: () => inputs.read(index),
+      result: () => inputs.readSoFar(index),
+    })),
   );
   const types = new Set(calls.flatMap((call) => (call.procedure ? [call.procedure._def.type] : [])));
   if (types.size > 1) {

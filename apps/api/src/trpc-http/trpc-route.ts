@@ -17,8 +17,10 @@ import type { ApiServer } from "../api-server.js";
 import { answerJsonRequest, type JsonAnswer, type JsonRequest } from "./answer-json-request.js";
 
 /** The stock adapter's options that this route implements (both paths take the same object). */
-export interface TRPCRouteOptions<TRouter extends AnyTRPCRouter>
-  extends Pick<HTTPBaseHandlerOptions<TRouter, FastifyRequest>, "router" | "onError" | "responseMeta" | "maxBatchSize"> {
+export interface TRPCRouteOptions<TRouter extends AnyTRPCRouter> extends Pick<
+  HTTPBaseHandlerOptions<TRouter, FastifyRequest>,
+  "router" | "onError" | "responseMeta" | "maxBatchSize"
+> {
   createContext: (
     opts: CreateFastifyContextOptions,
   ) => inferRouterContext<TRouter> | Promise<inferRouterContext<TRouter>>;
