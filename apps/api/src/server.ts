@@ -14,8 +14,8 @@ import { createContext } from "./context.js";
 import { registerCors } from "./cors.js";
 import type { ApiDeps } from "./deps.js";
 import { registerGracefulClose } from "./graceful-close.js";
-import { type AppRouter, appRouter } from "./router.js";
 import { RequestLogController } from "./request-log.js";
+import { type AppRouter, appRouter } from "./router.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 import { registerTRPCRoute, type TRPCRouteOptions } from "./trpc-http/trpc-route.js";
 

@@ -9,13 +9,16 @@
 // codes, bodies and headers are the stock adapter's. trpc-http.test.ts sends the same requests to
 // both and compares. Subscriptions (and anything trpc-route.ts does not hand here) stay with tRPC.
 import {
+  type AnyTRPCRootTypes,
   type AnyTRPCRouter,
   getTRPCErrorFromUnknown,
   getTRPCErrorShape,
   type inferRouterContext,
   transformTRPCResponse,
   TRPCError,
+  type TRPCErrorShape,
   type TRPCProcedureType,
+  type TRPCRootConfig,
 } from "@trpc/server";
 import {
   getHTTPStatusCode,
@@ -78,10 +81,15 @@ export async function answerJsonRequest<TRouter extends AnyTRPCRouter, TRequest>
   request: JsonRequest,
   opts: AnswerOptions<TRouter, TRequest>,
 ): Promise<JsonAnswer | undefined> {
-  const config = opts.router._def._config;
+  // (a generic router's config is RootConfig<any>: the formatter and transformer are typed by the router)
+  const config = opts.router._def._config as TRPCRootConfig<AnyTRPCRootTypes>;
   const headers = new Map<string, string | string[]>([["vary", "trpc-accept, accept"]]);
   let info: TRPCRequestInfo | undefined;
   let ctx: inferRouterContext<TRouter> | undefined;
+
+  /** The error as the router's errorFormatter shapes it (the formatter's type is the router's). */
+  const errorShapeOf = (error: TRPCError, call: Call | undefined, type: TRPCProcedureType | "unknown") =>
+    getTRPCErrorShape({ config, ctx, error, input: call?.result(), path: call?.path, type }) as TRPCErrorShape;
 
   /** resolveResponse's `initResponse`: the status from the results, then what responseMeta says. */
   function statusAfterResponseMeta(responses: TRPCResponse[], errors: TRPCError[]): number {
@@ -89,8 +97,9 @@ export async function answerJsonRequest<TRouter extends AnyTRPCRouter, TRequest>
       opts.responseMeta?.({
         ctx,
         info,
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- tRPC v11 still passes it
         paths: info?.calls.map((call) => call.path),
-        data: responses as Parameters<NonNullable<typeof opts.responseMeta>>[0]["data"],
+        data: responses,
         errors,
         eagerGeneration: false,
         type: info?.calls.find((call) => call.procedure)?.procedure?._def.type ?? "unknown",
@@ -144,9 +153,7 @@ export async function answerJsonRequest<TRouter extends AnyTRPCRouter, TRequest>
     const responses = checked.map((outcome, index): TRPCResponse => {
       if (outcome.ok) return { result: { data: outcome.data } };
       const call = calls[index];
-      const type = call?.procedure?._def.type ?? "unknown";
-      const input = call?.result();
-      return { error: getTRPCErrorShape({ config, ctx, error: outcome.error, input, path: call?.path, type }) };
+      return { error: errorShapeOf(outcome.error, call, call?.procedure?._def.type ?? "unknown") };
     });
     const errors = checked.flatMap((outcome) => (outcome.ok ? [] : [outcome.error]));
 
@@ -160,7 +167,7 @@ export async function answerJsonRequest<TRouter extends AnyTRPCRouter, TRequest>
     const error = getTRPCErrorFromUnknown(cause);
     const type = info?.type ?? "unknown";
     opts.onError?.({ error, path: undefined, input: undefined, ctx, type, req: opts.req });
-    const response = { error: getTRPCErrorShape({ config, ctx, error, input: undefined, path: undefined, type }) };
+    const response = { error: errorShapeOf(error, undefined, type) };
     const body = JSON.stringify(transformTRPCResponse(config, response));
     const status = statusAfterResponseMeta([response], [error]);
     // resolveResponse answers these with `new Response(body)` and no content-type of its own, which
@@ -218,7 +225,7 @@ function setResponseMetaHeaders(headers: JsonAnswer["headers"], metaHeaders: Res
   if (!metaHeaders) return;
   const append = (name: string, value: string) => {
     const existing = headers.get(name);
-    if (name === "set-cookie") headers.set(name, [...(existing ?? [])].concat(value));
+    if (name === "set-cookie") headers.set(name, [existing ?? []].flat().concat(value));
     else headers.set(name, existing === undefined ? value : `${String(existing)}, ${value}`);
   };
   if (metaHeaders instanceof Headers) {

@@ -3,7 +3,7 @@
 // a procedure first asks for its input, once per request. So a procedure without input never
 // parses anything, a malformed input fails only the calls that read it, and all of them fail with
 // the one error: BAD_REQUEST with JSON.parse's or the transformer's message, as the stock adapter says.
-import { TRPCError, type TRPCCombinedDataTransformer } from "@trpc/server";
+import { type TRPCCombinedDataTransformer, TRPCError } from "@trpc/server";
 import { emptyObject, isObject } from "@trpc/server/unstable-core-do-not-import";
 
 export interface CallInputs {

@@ -306,7 +306,7 @@ describe("a backing service down, a bug: the same answers and the same error log
       const request = { method: "POST", url: "/trpc/auth.signIn", ...json({ json: { email, password } }) };
       const [fast, stock] = await answersAndLogs(
         (logger) => createDeps({ ...h.deps, prisma: unreachable, logger }),
-        request as InjectOptions,
+        request,
       );
       expect(fast).toEqual(stock);
       expect(fast?.answer).toMatchObject({ status: 503, retryAfter: "5" });
