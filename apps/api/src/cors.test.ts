@@ -5,6 +5,7 @@ import { describeCorsOrigins } from "./cors.js";
 import { createDeps } from "./deps.js";
 import { buildServer } from "./server.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
+import { type Serving, servings } from "./test-support/servings.js";
 
 let h: TestHarness;
 beforeAll(async () => {
@@ -13,8 +14,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** A server whose only difference is config.corsOrigin. */
-async function serverWith(corsOrigin: Config["corsOrigin"]) {
-  return buildServer(createDeps({ ...h.deps, config: { ...h.deps.config, corsOrigin } }));
+async function serverWith(corsOrigin: Config["corsOrigin"], serving: Serving) {
+  return buildServer(createDeps({ ...h.deps, config: { ...h.deps.config, corsOrigin } }), { serving });
 }
 
 const preflight = (origin: string) => ({
@@ -23,9 +24,10 @@ const preflight = (origin: string) => ({
   headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
 });
 
-describe("CORS", () => {
+// through both ways of serving /trpc (BuildServerOptions.serving)
+describe.each(servings)("CORS, served %s", (serving) => {
   it("any origin (development): a preflight is answered with the origin reflected, and Vary: Origin", async () => {
-    const server = await serverWith(true);
+    const server = await serverWith(true, serving);
     try {
       const response = await server.inject(preflight("http://localhost:5173"));
       expect(response.statusCode).toBe(204);
@@ -43,7 +45,7 @@ describe("CORS", () => {
   });
 
   it("no origins (production without CORS_ORIGIN): a preflight is refused by CORS, never reaching tRPC", async () => {
-    const server = await serverWith(false);
+    const server = await serverWith(false, serving);
     try {
       const response = await server.inject(preflight("https://app.example.com"));
       expect(response.statusCode).toBe(204);
@@ -55,7 +57,7 @@ describe("CORS", () => {
   });
 
   it("a list: listed origins are answered, others refused; both vary by Origin", async () => {
-    const server = await serverWith(["https://a.example.com", "https://b.example.com"]);
+    const server = await serverWith(["https://a.example.com", "https://b.example.com"], serving);
     try {
       const allowed = await server.inject(preflight("https://b.example.com"));
       expect(allowed.statusCode).toBe(204);

@@ -32,7 +32,7 @@ export function createLogger(
     colorize: destination.isTTY === true,
     translateTime: "SYS:HH:MM:ss.l",
     ignore: "pid,hostname",
-    singleLine: true, // one request, two lines: a terminal stays readable
+    singleLine: true, // one request, one line (request-log.ts): a terminal stays readable
   });
   return pino(options, { write: (line: string) => destination.write(prettify(line)) });
 }

@@ -4,17 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "./deps.js";
 import { buildServer } from "./server.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
+import { servings } from "./test-support/servings.js";
 
 let h: TestHarness;
-let server: Awaited<ReturnType<typeof buildServer>>;
 beforeAll(async () => {
   h = await createTestHarness();
-  server = await buildServer(h.deps);
 });
-afterAll(async () => {
-  await server.close();
-  await h.close();
-});
+afterAll(() => h.close());
 
 const json = (body: unknown) => ({
   headers: { "content-type": "application/json" },
@@ -34,7 +30,14 @@ const expectApiHeaders = (response: LightMyRequestResponse) => {
   expect(response.headers["x-powered-by"]).toBeUndefined();
 };
 
-describe("security headers", () => {
+// through both ways of serving /trpc (BuildServerOptions.serving)
+describe.each(servings)("security headers, served %s", (serving) => {
+  let server: Awaited<ReturnType<typeof buildServer>>;
+  beforeAll(async () => {
+    server = await buildServer(h.deps, { serving });
+  });
+  afterAll(() => server.close());
+
   it.each<[string, InjectOptions, number]>([
     ["a tRPC error (no session)", { method: "GET", url: "/trpc/auth.me" }, 401],
     ["a tRPC error (bad input)", { method: "POST", url: "/trpc/auth.signIn", ...json({ email: 1 }) }, 400],
@@ -68,6 +71,7 @@ describe("security headers", () => {
   it("on 503 (a backing service is down)", async () => {
     const broken = await buildServer(
       createDeps({ ...h.deps, registry: { ...h.deps.registry, ping: () => Promise.reject(new Error("down")) } }),
+      { serving },
     );
     try {
       const response = await broken.inject({ method: "GET", url: "/ready" });

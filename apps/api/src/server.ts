@@ -1,20 +1,23 @@
 // The HTTP server: Fastify with security headers on every response (security-headers.ts), CORS
-// (cors.ts), the tRPC router under /trpc, and the probes.
+// (cors.ts), the tRPC router under /trpc (trpc-http/trpc-route.ts), one log line per request
+// (request-log.ts), and the probes.
 //   GET /health  liveness: the process answers
 //   GET /ready   readiness: a real query against Postgres and a ping of the registry; 503 if either
 //                fails or does not answer within `readyCheckTimeoutMs` (so it answers within 2 s)
 // `buildServer` does not listen; closing the server closes the dependencies (onClose).
 import { errorDetailsOf } from "@platform/auth";
 import { TRPCError } from "@trpc/server";
-import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
+import { fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify from "fastify";
 
 import { createContext } from "./context.js";
 import { registerCors } from "./cors.js";
 import type { ApiDeps } from "./deps.js";
 import { registerGracefulClose } from "./graceful-close.js";
+import { RequestLogController } from "./request-log.js";
 import { type AppRouter, appRouter } from "./router.js";
 import { registerSecurityHeaders } from "./security-headers.js";
+import { registerTRPCRoute, type TRPCRouteOptions } from "./trpc-http/trpc-route.js";
 
 /**
  * The most calls one HTTP request may batch. The client's batch link sends at most this many
@@ -30,6 +33,12 @@ export interface BuildServerOptions {
   onClose?: () => Promise<void>;
   /** How long closing waits for requests in flight before closing their connections (graceful-close.ts). */
   closeDeadlineMs?: number;
+  /**
+   * How /trpc is served: "fast" (trpc-http/trpc-route.ts, the default) or "stock" (tRPC's own
+   * fastifyTRPCPlugin). For tests, which run the HTTP suites through both to hold them to one
+   * behaviour; not a setting for users.
+   */
+  serving?: "fast" | "stock";
 }
 
 /** Sent as Retry-After with every 503: outages of Postgres or Redis are usually short. */
@@ -78,38 +87,39 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     // the client IP (rate limits, audit) comes from X-Forwarded-For only when TRUST_PROXY says so
     // (a number of hops works at run time; Fastify's types leave it out)
     trustProxy: deps.config.trustProxy as boolean | string[],
+    // one line per request at info, instead of Fastify's two (request-log.ts)
+    logController: new RequestLogController(),
   });
 
   registerSecurityHeaders(server);
   registerGracefulClose(server, options.closeDeadlineMs);
   await registerCors(server, deps.config.corsOrigin);
 
-  await server.register(fastifyTRPCPlugin, {
-    prefix: "/trpc",
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize,
-      createContext: ({ req }) =>
-        createContext(deps, {
-          authorization: req.headers.authorization,
-          ip: req.ip,
-          // bounded once here: it is stored with sessions and audit events
-          userAgent: req.headers["user-agent"]?.slice(0, 512),
-        }),
-      responseMeta({ errors }) {
-        const retryAfter = errors.map(retryAfterSecondsOf).find((seconds) => seconds !== undefined);
-        return retryAfter === undefined ? {} : { headers: { "retry-after": String(retryAfter) } };
-      },
-      onError({ error, path, req }) {
-        // expected errors (bad input, auth) are the client's business; log what is ours, once:
-        // an outage at warn (it is not a bug and it passes), anything else at error
-        const fields = { code: error.code, path, err: underlyingCause(error) };
-        if (error.code === "SERVICE_UNAVAILABLE")
-          req.log.warn(fields, "procedure failed: a backing service is unavailable");
-        else if (error.code === "INTERNAL_SERVER_ERROR") req.log.error(fields, "procedure failed");
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
-  });
+  const trpcOptions: TRPCRouteOptions<AppRouter> = {
+    router: appRouter,
+    maxBatchSize,
+    createContext: ({ req }) =>
+      createContext(deps, {
+        authorization: req.headers.authorization,
+        ip: req.ip,
+        // bounded once here: it is stored with sessions and audit events
+        userAgent: req.headers["user-agent"]?.slice(0, 512),
+      }),
+    responseMeta({ errors }) {
+      const retryAfter = errors.map(retryAfterSecondsOf).find((seconds) => seconds !== undefined);
+      return retryAfter === undefined ? {} : { headers: { "retry-after": String(retryAfter) } };
+    },
+    onError({ error, path, req }) {
+      // expected errors (bad input, auth) are the client's business; log what is ours, once:
+      // an outage at warn (it is not a bug and it passes), anything else at error
+      const fields = { code: error.code, path, err: underlyingCause(error) };
+      if (error.code === "SERVICE_UNAVAILABLE")
+        req.log.warn(fields, "procedure failed: a backing service is unavailable");
+      else if (error.code === "INTERNAL_SERVER_ERROR") req.log.error(fields, "procedure failed");
+    },
+  };
+  if (options.serving === "stock") await server.register(fastifyTRPCPlugin, { prefix: "/trpc", trpcOptions });
+  else await registerTRPCRoute(server, "/trpc", trpcOptions);
 
   server.get("/health", () => ({ status: "ok" }));
 

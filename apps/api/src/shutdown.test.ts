@@ -48,7 +48,7 @@ beforeAll(async () => {
     : { ALLOW_EMBEDDED: "1", DATA_DIR: join(scratch, "data") };
   api = await startApiProcess({
     NODE_ENV: "production",
-    LOG_LEVEL: "info", // the request lines tell when the burst has arrived
+    LOG_LEVEL: "debug", // the "incoming request" lines (debug: request-log.ts) tell when the burst has arrived
     JWT_SECRET: randomBytes(48).toString("base64"),
     ...storage,
     ...(redisUrl ? { REDIS_URL: redisUrl } : { SESSION_STORE: "memory" }),

@@ -13,6 +13,7 @@ import { createAuditedBlocks } from "./sign-in-limits.js";
 import { uniqueEmail } from "./test-support/harness.js";
 import { useTestHarness } from "./test-support/hooks.js";
 import { anyNumber, stringMatching } from "./test-support/matchers.js";
+import { servings } from "./test-support/servings.js";
 
 const h = useTestHarness({ SIGN_IN_ACCOUNT_FREE_ATTEMPTS: "3", SIGN_IN_IP_FREE_ATTEMPTS: "10" });
 
@@ -183,7 +184,8 @@ describe("a known device: strangers cannot lock the owner out", () => {
   });
 });
 
-describe("over HTTP", () => {
+// through both ways of serving /trpc (BuildServerOptions.serving)
+describe.each(servings)("over HTTP, served %s", (serving) => {
   const signInRequest = (email: string, forwardedFor: string) => ({
     method: "POST" as const,
     url: "/trpc/auth.signIn",
@@ -193,7 +195,7 @@ describe("over HTTP", () => {
 
   it("answers 429 with a Retry-After header", async () => {
     const pia = await h.createUser();
-    const server = await buildServer(h.deps);
+    const server = await buildServer(h.deps, { serving });
     try {
       const responses = [];
       for (let i = 0; i < 5; i++) responses.push(await server.inject(signInRequest(pia.email, `10.1.0.${i}`)));
@@ -215,7 +217,7 @@ describe("over HTTP", () => {
       ["false", 429],
       ["true", 401],
     ] as const) {
-      const server = await buildServer(h.withConfig({ ...ipBudget, TRUST_PROXY: trustProxy }));
+      const server = await buildServer(h.withConfig({ ...ipBudget, TRUST_PROXY: trustProxy }), { serving });
       try {
         const statuses = [];
         // a different forwarded address each time: spoofed unless a trusted proxy set it

@@ -13,3 +13,4 @@ export {
 } from "./harness.js";
 export { createTestHarnessForThisTest, type TestServer, useTestHarness, useTestServer } from "./hooks.js";
 export { anyDate, anyNumber, anyString, stringMatching } from "./matchers.js";
+export { type Serving, servings } from "./servings.js";
