@@ -34,9 +34,9 @@ describe.runIf(hasRedis)("Redis change feed", () => {
   }
 
   async function killSubscribers() {
-    const clients = (await testRedis.redis.client("LIST", "TYPE", "pubsub")) as string;
+    const clients = (await testRedis.redis.call("CLIENT", "LIST", "TYPE", "pubsub")) as string;
     const ours = clients.split("\n").filter((line) => line.includes(` name=${changeChannel(testRedis.keyPrefix)} `));
-    for (const line of ours) await testRedis.redis.client("KILL", "ID", /\bid=(\d+)/.exec(line)?.[1] ?? "");
+    for (const line of ours) await testRedis.redis.call("CLIENT", "KILL", "ID", /\bid=(\d+)/.exec(line)?.[1] ?? "");
     return ours.length;
   }
 
