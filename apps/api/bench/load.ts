@@ -1,0 +1,55 @@
+// One timed run of one target with autocannon: fixed connections and duration, from this process.
+// The serving process's CPU (user + system seconds per wall second, from /proc) is measured over
+// the same stretch, and its resident memory at the end.
+import autocannon from "autocannon";
+
+import { residentBytesOf, startCpuMeter } from "./process-stats.js";
+import type { Target } from "./targets.js";
+
+export interface RunResult {
+  /** Completed answers per second over the run. */
+  requestsPerSecond: number;
+  requests: number;
+  latencyMs: { p50: number; p99: number };
+  /** Answers with another status than 2xx, by status. */
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  /** Connection errors, timeouts included. */
+  errors: number;
+  /** 2xx answers whose body was not the expected one. */
+  wrongBodies: number;
+  /** CPU seconds per second of the serving process (1.0 = one core). */
+  serverCpu: number;
+  serverRssBytes: number;
+}
+
+export async function runLoad(
+  target: Target,
+  options: { seconds: number; connections: number; serverPid: number },
+): Promise<RunResult> {
+  const cpu = startCpuMeter(options.serverPid);
+  const result = await autocannon({
+    url: target.url,
+    method: target.method as autocannon.Request["method"],
+    headers: target.headers,
+    ...(target.body === undefined ? {} : { body: target.body }),
+    ...(target.expectBody === undefined ? {} : { expectBody: target.expectBody }),
+    ...(target.verifyBody === undefined ? {} : { verifyBody: target.verifyBody }),
+    connections: options.connections,
+    duration: options.seconds,
+  });
+  const serverCpu = cpu.stop();
+  const statusCodes: Record<string, number> = {};
+  for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = count ?? 0;
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    requests: result.requests.total,
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+    non2xx: result.non2xx,
+    statusCodes,
+    errors: result.errors,
+    wrongBodies: result.mismatches,
+    serverCpu,
+    serverRssBytes: residentBytesOf(options.serverPid),
+  };
+}
