@@ -16,7 +16,7 @@ import { Redis } from "ioredis";
 
 import { seedAdmin } from "../src/seed-admin.js";
 
-/** Users besides the three accounts, so that `users.list` has a full page of 20 to return. */
+/** Users besides the others, so that `users.list` has a full page of 20 to return. */
 const listedUsers = 20;
 
 export interface Account {
@@ -33,8 +33,11 @@ export interface BenchServices {
   admin: Account;
   /** A plain user (auth.me). */
   member: Account;
-  /** Signs in under load (auth.signIn): a user of its own, as each sign-in may end its oldest session. */
-  signer: Account;
+  /**
+   * Sign in under load (auth.signIn), one per connection: concurrent sign-ins of one account queue
+   * on its row lock (sessions are created one at a time per user), which is not what 50 clients do.
+   */
+  signers: Account[];
   /** Deletes this run's Redis keys and drops the database. */
   cleanUp: () => Promise<{ redisKeysDeleted: number }>;
 }
@@ -47,7 +50,11 @@ export function benchDatabaseUrl(serverUrl: string): string {
   return url.toString();
 }
 
-export async function openBenchServices(serverUrl: string, redisUrl: string): Promise<BenchServices> {
+export async function openBenchServices(
+  serverUrl: string,
+  redisUrl: string,
+  signerCount: number,
+): Promise<BenchServices> {
   const databaseUrl = benchDatabaseUrl(serverUrl);
   await dropDatabase(databaseUrl);
   await createDatabase(databaseUrl);
@@ -70,17 +77,18 @@ export async function openBenchServices(serverUrl: string, redisUrl: string): Pr
     const admin = { email: emailOf("admin"), password };
     const { id: adminId } = await seedAdmin(prisma, admin);
     const member = await createUser("member");
-    const signer = await createUser("signer");
+    const signers: Account[] = [];
+    for (let i = 0; i < signerCount; i++) signers.push(await createUser(`signer-${i}`));
     const listed: Account[] = [];
     for (let i = 0; i < listedUsers; i++) listed.push(await createUser(`listed-${i}`));
-    const accounts = [{ id: adminId, ...admin }, member, signer, ...listed];
+    const accounts = [{ id: adminId, ...admin }, member, ...signers, ...listed];
 
     return {
       databaseUrl,
       clientIp,
       admin: { id: adminId, ...admin },
       member,
-      signer,
+      signers,
       async cleanUp() {
         const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
         try {

@@ -87,7 +87,7 @@ async function runHttpBench(options: BenchOptions): Promise<number> {
   );
   mkdirSync(resultsDir, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), "bench-"));
-  const services = await openBenchServices(options.databaseUrl, options.redisUrl);
+  const services = await openBenchServices(options.databaseUrl, options.redisUrl, connections);
   const servers: ServerProcess[] = [];
   let cleaning: Promise<number> | undefined;
   const cleanUp = () =>
@@ -141,7 +141,7 @@ async function runHttpBench(options: BenchOptions): Promise<number> {
     const pids = { bare: bare.pid, stock: stock.pid, api: api.pid };
     const urls = { bare: bare.url, stock: stock.url, api: api.url };
     const targetsWith = async (fresh: { memberToken: string; adminToken: string }) =>
-      buildTargets({ urls, ...fresh, signIn: services.signer, clientIp });
+      buildTargets({ urls, ...fresh, signIn: services.signers, clientIp });
     const load = async (target: Target, seconds: number) => {
       const result = await runLoad(target, { seconds, connections, serverPid: pids[target.server] });
       if (!(await waitUntilIdle(pids[target.server])))

@@ -27,6 +27,14 @@ export async function runLoad(
   target: Target,
   options: { seconds: number; connections: number; serverPid: number },
 ): Promise<RunResult> {
+  const { bodiesPerConnection } = target;
+  let connectionsSoFar = 0;
+  /** Gives each connection a body of its own, kept for all its requests. */
+  const bodyPerConnection = bodiesPerConnection && {
+    setupClient: (client: autocannon.Client) => {
+      client.setBody(bodiesPerConnection[connectionsSoFar++ % bodiesPerConnection.length]);
+    },
+  };
   const cpu = startCpuMeter(options.serverPid);
   const result = await autocannon({
     url: target.url,
@@ -35,6 +43,7 @@ export async function runLoad(
     ...(target.body === undefined ? {} : { body: target.body }),
     ...(target.expectBody === undefined ? {} : { expectBody: target.expectBody }),
     ...(target.verifyBody === undefined ? {} : { verifyBody: target.verifyBody }),
+    ...bodyPerConnection,
     connections: options.connections,
     duration: options.seconds,
   });

@@ -26,6 +26,8 @@ export interface Target {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /** Bodies to send instead of `body`, one per connection (each connection keeps its own). */
+  bodiesPerConnection?: string[];
   /** Every answer must have exactly this body (undefined: `verifyBody` decides). */
   expectBody?: string;
   verifyBody?: (body: string | Buffer | undefined) => boolean;
@@ -77,7 +79,8 @@ export interface TargetInputs {
   /** Access tokens: of a plain user (auth.me) and of an admin (users.list). */
   memberToken: string;
   adminToken: string;
-  signIn: { email: string; password: string };
+  /** One account per connection, all with the same password. */
+  signIn: { email: string; password: string }[];
   /** Sent as X-Forwarded-For on every request (see bench-services.ts). */
   clientIp: string;
 }
@@ -89,6 +92,8 @@ export async function buildTargets(inputs: TargetInputs): Promise<Target[]> {
   const member = { ...anonymous, authorization: `Bearer ${inputs.memberToken}` };
   const admin = { ...anonymous, authorization: `Bearer ${inputs.adminToken}` };
   const api = `${urls.api}/trpc`;
+  const [firstSigner] = inputs.signIn;
+  if (!firstSigner) throw new Error("the sign-in target needs at least one account");
 
   const me = await record(api, member, false, (client) => client.auth.me.query());
   const recorded = {
@@ -100,7 +105,7 @@ export async function buildTargets(inputs: TargetInputs): Promise<Target[]> {
       Promise.all(Array.from({ length: maxBatchSize }, () => client.auth.me.query())),
     ),
     signIn: await record(api, anonymous, false, (client) =>
-      client.auth.signIn.mutate({ email: inputs.signIn.email, password: inputs.signIn.password }),
+      client.auth.signIn.mutate({ email: firstSigner.email, password: firstSigner.password }),
     ),
   };
   for (const [key, { status, responseBody }] of Object.entries(recorded)) {
@@ -126,7 +131,13 @@ export async function buildTargets(inputs: TargetInputs): Promise<Target[]> {
     from("me", "(4) auth.me", "api", recorded.me),
     from("usersList", "(5) users.list (20)", "api", recorded.usersList),
     from("meBatch", `(6) ${maxBatchSize} × auth.me, one batch`, "api", recorded.meBatch),
-    from("signIn", "(7) auth.signIn", "api", recorded.signIn),
+    {
+      ...from("signIn", "(7) auth.signIn", "api", recorded.signIn),
+      // the client's exact body, with each connection's own email in it
+      bodiesPerConnection: inputs.signIn.map(({ email }) =>
+        (recorded.signIn.body ?? "").replace(JSON.stringify(firstSigner.email), JSON.stringify(email)),
+      ),
+    },
   ];
 }
 
