@@ -147,8 +147,9 @@ export function failuresOf(targets: TargetSummary[], rss: RssPhase, errorLogLine
   const failures: string[] = [];
   for (const t of [...targets, { label: "RSS phase (auth.me)", ...rss.load }]) {
     const { non2xx, errors, wrongBodies } = t;
-    const runs = "rounds" in t ? [t.warmUp, ...t.rounds] : [t];
-    if (runs.some((run) => run.requests === 0)) failures.push(`${t.label}: a run completed no request at all`);
+    // a warm-up only has to warm: on a slow machine 50 sign-ins may outlast a short one
+    const runs = "rounds" in t ? t.rounds : [t];
+    if (runs.some((run) => run.requests < 2)) failures.push(`${t.label}: a timed run completed fewer than 2 requests`);
     if (non2xx + errors + wrongBodies > 0)
       failures.push(`${t.label}: ${non2xx} non-2xx, ${errors} connection errors, ${wrongBodies} wrong bodies`);
   }
