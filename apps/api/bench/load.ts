@@ -1,6 +1,6 @@
 // One timed run of one target with autocannon: fixed connections and duration, from this process.
-// The rate is counted between the first and the last answer (see RunResult), the latencies are
-// autocannon's percentiles of every answer.
+// The rate is the steady state's (see RunResult), the latencies are autocannon's percentiles of
+// every answer.
 // The serving process's CPU (user + system seconds per wall second, from /proc) is measured over
 // the same stretch, and its resident memory at the end.
 import autocannon from "autocannon";
@@ -10,12 +10,17 @@ import type { Target } from "./targets.js";
 
 export interface RunResult {
   /**
-   * Answers per second between the run's first and last answer: the steady state. The time before
-   * the first answer is left out, as it is no property of a server under a steady stream: 50
-   * sign-ins sent at once queue 50 argon2 verifications, and the first answer waits for nearly all
-   * of them (seconds on a busy machine; a fast target answers within milliseconds).
+   * Answers per second once every connection has had its first answer: from then on each keeps one
+   * request in flight, the steady state of a server under a steady stream. The start is left out:
+   * 50 sign-ins sent at once queue 50 argon2 verifications, and their answers come late and all
+   * together (seconds on a busy machine; a fast target is past its first 50 answers within
+   * milliseconds). Without a steady state (too few answers), the whole run's rate, and
+   * `isSteady` is false.
    */
   requestsPerSecond: number;
+  isSteady: boolean;
+  /** How long the load ran. */
+  seconds: number;
   /** Completed answers over the whole run, divided by its duration. */
   requestsPerSecondOverall: number;
   requests: number;
@@ -45,7 +50,8 @@ export async function runLoad(
     },
   };
   const cpu = startCpuMeter(options.serverPid);
-  let firstAnswerAt: number | undefined;
+  let answers = 0;
+  let steadyFrom = 0;
   let lastAnswerAt = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -67,17 +73,21 @@ export async function runLoad(
     );
     instance.on("response", () => {
       lastAnswerAt = performance.now();
-      firstAnswerAt ??= lastAnswerAt;
+      if (++answers === options.connections) steadyFrom = lastAnswerAt;
     });
   });
   const serverCpu = cpu.stop();
-  const answers = result.requests.total;
-  const steadySeconds = firstAnswerAt === undefined ? 0 : (lastAnswerAt - firstAnswerAt) / 1000;
+  const steadyAnswers = answers - options.connections;
+  const steadySeconds = (lastAnswerAt - steadyFrom) / 1000;
+  const isSteady = steadyAnswers >= 2 && steadySeconds > 0;
+  const overall = result.requests.total / result.duration;
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = count ?? 0;
   return {
-    requestsPerSecond: answers > 1 && steadySeconds > 0 ? (answers - 1) / steadySeconds : 0,
-    requestsPerSecondOverall: result.requests.total / result.duration,
+    requestsPerSecond: isSteady ? steadyAnswers / steadySeconds : overall,
+    isSteady,
+    seconds: options.seconds,
+    requestsPerSecondOverall: overall,
     requests: result.requests.total,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
     non2xx: result.non2xx,

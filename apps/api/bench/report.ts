@@ -142,19 +142,36 @@ export function markdownReport(
   ].join("\n");
 }
 
-/** What must be zero and is not, one line each (empty: all clean). */
-export function failuresOf(targets: TargetSummary[], rss: RssPhase, errorLogLines: Record<string, number>): string[] {
+/**
+ * Under this, a run may end before the first answers of a slow target (50 sign-ins wait for 50
+ * queued argon2 verifications: over 4 s on a busy 2-core machine): too short to tell, not broken.
+ * A longer run without a single answer is a failure.
+ */
+const tellingRunSeconds = 5;
+
+/** What must be zero and is not, one line each (empty: all clean); and what the run could not tell. */
+export function failuresOf(
+  targets: TargetSummary[],
+  rss: RssPhase,
+  errorLogLines: Record<string, number>,
+): { failures: string[]; warnings: string[] } {
   const failures: string[] = [];
+  const warnings: string[] = [];
   for (const t of [...targets, { label: "RSS phase (auth.me)", ...rss.load }]) {
     const { non2xx, errors, wrongBodies } = t;
-    // a warm-up only has to warm: on a slow machine 50 sign-ins may outlast a short one
+    // a warm-up only has to warm
     const runs = "rounds" in t ? t.rounds : [t];
-    if (runs.some((run) => run.requests < 2)) failures.push(`${t.label}: a timed run completed fewer than 2 requests`);
+    if (runs.some((run) => run.requests === 0 && run.seconds >= tellingRunSeconds))
+      failures.push(`${t.label}: a timed run of ${tellingRunSeconds} s or more completed no request`);
+    else if (runs.some((run) => !run.isSteady))
+      warnings.push(
+        `${t.label}: no steady state within ${runs[0]?.seconds} s (too few answers after each connection's first): its rate is the whole run's and says little; use a longer BENCH_DURATION_SECONDS`,
+      );
     if (non2xx + errors + wrongBodies > 0)
       failures.push(`${t.label}: ${non2xx} non-2xx, ${errors} connection errors, ${wrongBodies} wrong bodies`);
   }
   for (const [server, count] of Object.entries(errorLogLines)) {
     if (count > 0) failures.push(`${server}: ${count} log lines at error level`);
   }
-  return failures;
+  return { failures, warnings };
 }
