@@ -61,6 +61,7 @@ const accessTable: Record<string, Entry> = {
   "users.revokeSessions": { access: "admin", input: (target) => ({ id: target.id }) },
   "users.delete": { access: "admin", input: (target) => ({ id: target.id }) },
   "audit.list": { access: "admin" },
+  "health.ping": { access: "public" },
 };
 
 /** What each kind of caller must get, by access level. */
@@ -117,9 +118,14 @@ describe("the access table", () => {
     expect(Object.keys(accessTable).filter((path) => !procedurePaths.includes(path))).toEqual([]);
   });
 
-  it("makes public only sign-up, sign-in and refresh", () => {
+  it("makes public only sign-up, sign-in, refresh and the ping", () => {
     const publicPaths = Object.entries(accessTable).filter(([, entry]) => entry.access === "public");
-    expect(publicPaths.map(([path]) => path).sort()).toEqual(["auth.refresh", "auth.signIn", "auth.signUp"]);
+    expect(publicPaths.map(([path]) => path).sort()).toEqual([
+      "auth.refresh",
+      "auth.signIn",
+      "auth.signUp",
+      "health.ping",
+    ]);
   });
 });
 

@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
 import { auditRouter } from "./routers/audit.js";
 import { authRouter } from "./routers/auth.js";
+import { healthRouter } from "./routers/health.js";
 import { usersRouter } from "./routers/users.js";
 import { router } from "./trpc.js";
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   audit: auditRouter,
+  health: healthRouter,
 });
 
 export type AppRouter = typeof appRouter;

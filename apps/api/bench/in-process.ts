@@ -1,5 +1,6 @@
-// `pnpm bench`: measures what matters for an identity service, as ratios within one run (the
-// machines are shared and noisy, so absolute numbers only describe this run).
+// The in-process section of `pnpm bench` (alone: `pnpm bench --in-process`; started by http.ts in
+// a process of its own): quick measures without HTTP, as ratios within one run (the machines are
+// shared and noisy, so absolute numbers only describe this run).
 //  1. sign-in timing: unknown email vs wrong password (must be ~1.0: no account enumeration)
 //  2. the hot path of every authenticated call: token verification + registry lookup
 //  3. whole procedures through createCaller, and memory after many authenticated calls
