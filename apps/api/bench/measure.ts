@@ -1,10 +1,12 @@
 // The measuring itself, once the servers run: a warm-up per target, the rounds (targets
-// alternating within each), then with the API idle the argon2 limit, and last the RSS phase.
+// alternating within each), then with the API idle the argon2 limit, the RSS phase, and last the
+// revocation propagation between two instances.
 import { measureArgon2Limit } from "./argon2-limit.js";
 import type { BenchServices } from "./bench-services.js";
 import { runLoad, type RunResult } from "./load.js";
 import { type BenchOptions, connections } from "./options.js";
 import { waitUntilIdle } from "./process-stats.js";
+import { measurePropagation } from "./propagation.js";
 import { summarizeTarget } from "./report.js";
 import { runRssPhase } from "./rss-phase.js";
 import type { BenchServers } from "./servers.js";
@@ -54,5 +56,13 @@ export async function measureAll(options: BenchOptions, services: BenchServices,
     apiPid: pids.api,
     sampleEverySeconds: options.rssSampleSeconds,
   });
-  return { summaries, argon2, rss };
+  console.log(`revocation propagation: ${options.propagationSamples} sign-outs on one instance, timed on another ...`);
+  const propagation = await measurePropagation({
+    from: urls.api,
+    to: servers.secondApiUrl,
+    accounts: services.signers,
+    clientIp: services.clientIp,
+    samples: options.propagationSamples,
+  });
+  return { summaries, argon2, rss, propagation };
 }

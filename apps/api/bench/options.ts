@@ -14,6 +14,8 @@ export interface BenchOptions {
   rssSeconds: number;
   rssSampleSeconds: number;
   argon2Seconds: number;
+  /** Revocations timed from one API instance to the other. */
+  propagationSamples: number;
   path: string;
 }
 
@@ -37,6 +39,7 @@ export function readOptions(env = process.env): BenchOptions {
     rssSeconds: wholeNumber("BENCH_RSS_SECONDS", 60, 5, 600),
     rssSampleSeconds: 5,
     argon2Seconds: wholeNumber("BENCH_ARGON2_SECONDS", 5, 1, 60),
+    propagationSamples: wholeNumber("BENCH_PROPAGATION_SAMPLES", 200, 1, 10_000),
     path: env.PATH ?? "",
   };
 }

@@ -33,10 +33,10 @@ export function publish(run: {
   errorLogLines: Record<string, ReturnType<ServerProcess["errorLines"]>>;
 }): number {
   const { measured, options, errorLogLines } = run;
-  const { summaries, argon2, rss } = measured;
-  const goals = goalsOf(summaries, argon2, rss);
+  const { summaries, argon2, rss, propagation } = measured;
+  const goals = goalsOf(summaries, argon2, rss, propagation);
   const errorCounts = Object.fromEntries(Object.entries(errorLogLines).map(([name, lines]) => [name, lines.count]));
-  const { failures, warnings } = failuresOf(summaries, rss, errorCounts);
+  const { failures, warnings } = failuresOf(summaries, rss, propagation, errorCounts);
   const machine = { ...run.machine, loadAverageAtEnd: loadAverage() };
   const settings = {
     connections,
@@ -45,15 +45,28 @@ export function publish(run: {
     warmUpSeconds: options.warmUpSeconds,
     rssSeconds: options.rssSeconds,
     argon2Seconds: options.argon2Seconds,
+    propagationSamples: options.propagationSamples,
   };
   const api = Object.fromEntries(
     Object.entries(run.apiSettings).map(([name, value]) => [name, name.endsWith("_URL") ? redactUrl(value) : value]),
   );
   const resultPath = join(resultsDir, "latest.json");
-  const result = { machine, settings, api, targets: summaries, argon2, rss, goals, errorLogLines, failures, warnings };
+  const result = {
+    machine,
+    settings,
+    api,
+    targets: summaries,
+    argon2,
+    rss,
+    propagation,
+    goals,
+    errorLogLines,
+    failures,
+    warnings,
+  };
   writeFileSync(resultPath, `${JSON.stringify(result, null, 2)}\n`);
 
-  const table = markdownReport(summaries, goals, argon2, rss, {
+  const table = markdownReport(summaries, goals, argon2, rss, propagation, {
     machine:
       `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.date}; ` +
       `load average ${machine.loadAverageAtStart.join(" ")} at the start, ${machine.loadAverageAtEnd.join(" ")} at the end.`,

@@ -4,6 +4,7 @@
 // table for people and the README, and as JSON for machines.
 import type { Argon2Limit } from "./argon2-limit.js";
 import type { RunResult } from "./load.js";
+import type { Propagation } from "./propagation.js";
 import type { RssPhase } from "./rss-phase.js";
 import type { Target } from "./targets.js";
 
@@ -67,7 +68,12 @@ export function summarizeTarget(target: Target, warmUp: RunResult, rounds: RunRe
 export const rssGrowthTolerance = 0.05;
 
 /** The ratios and bounds of issue #9, each with its goal. */
-export function goalsOf(targets: TargetSummary[], argon2: Argon2Limit, rss: RssPhase): Goal[] {
+export function goalsOf(
+  targets: TargetSummary[],
+  argon2: Argon2Limit,
+  rss: RssPhase,
+  propagation: Propagation,
+): Goal[] {
   const rate = (key: Target["key"]) => targets.find((t) => t.key === key)?.requestsPerSecond.median ?? NaN;
   const ratio = (measure: string, value: number, min?: number, unit = ""): Goal => ({
     measure,
@@ -93,6 +99,13 @@ export function goalsOf(targets: TargetSummary[], argon2: Argon2Limit, rss: RssP
       goal: `none (≤ ${rssGrowthTolerance * 100} %)`,
       passed: growth <= rssGrowthTolerance,
     },
+    {
+      measure: `revocation honoured by another instance, p99 of ${propagation.samples}`,
+      value: propagation.p99Ms,
+      shown: `${propagation.p99Ms} ms`,
+      goal: "< 50 ms",
+      passed: propagation.p99Ms < 50,
+    },
   ];
 }
 
@@ -105,6 +118,7 @@ export function markdownReport(
   goals: Goal[],
   argon2: Argon2Limit,
   rss: RssPhase,
+  propagation: Propagation,
   context: { machine: string; settings: string },
 ): string {
   const rows = targets.map((t) =>
@@ -137,6 +151,11 @@ export function markdownReport(
       `${mib(rss.startBytes).toFixed(1)} MiB at the start, ${mib(rss.endBytes).toFixed(1)} MiB at the end, ` +
       `${mib(rss.peakBytes).toFixed(1)} MiB at the peak (${whole(rss.load.requestsPerSecond)} req/s).`,
     "",
+    `Revocation propagation (${propagation.samples} sign-outs on one API instance; auth.me on another until 401): ` +
+      `p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms, max ${propagation.maxMs} ms after the sign-out answered; ` +
+      `refused on the first call already ${propagation.refusedOnFirstCall} times; ` +
+      `served by the instance that signed out, on the next call: ${propagation.servedAfterOwnSignOut} times (must be 0).`,
+    "",
     context.machine,
     context.settings,
   ].join("\n");
@@ -153,9 +172,12 @@ const tellingRunSeconds = 5;
 export function failuresOf(
   targets: TargetSummary[],
   rss: RssPhase,
+  propagation: Propagation,
   errorLogLines: Record<string, number>,
 ): { failures: string[]; warnings: string[] } {
   const failures: string[] = [];
+  if (propagation.servedAfterOwnSignOut > 0)
+    failures.push(`the instance that signed out served the session ${propagation.servedAfterOwnSignOut} times after`);
   const warnings: string[] = [];
   for (const t of [...targets, { label: "RSS phase (auth.me)", ...rss.load }]) {
     const { non2xx, errors, wrongBodies } = t;

@@ -1,5 +1,6 @@
 // Starts the three servers the benchmark drives, each a process of its own (processes.ts):
-//   the API     dist/main.js, NODE_ENV=production with its production defaults (LOG_LEVEL
+//   the API     dist/main.js (twice: the second instance, on the same database, Redis and
+//               JWT_SECRET, is where revocations made on the first must be honoured), NODE_ENV=production with its production defaults (LOG_LEVEL
 //               included) and a JWT_SECRET made for the run, on the benchmark's database and
 //               REDIS_URL. Two settings differ from the defaults, neither for speed: the sign-in
 //               back-off budgets, which would (rightly) stop the sign-in target, and TRUST_PROXY,
@@ -35,6 +36,8 @@ export function apiSettings(services: BenchServices, redisUrl: string) {
 
 export interface BenchServers {
   urls: Record<ServerName, string>;
+  /** Another instance of the API (revocation propagation; idle otherwise). */
+  secondApiUrl: string;
   pids: Record<ServerName, number>;
   /** Fresh access tokens of the plain user and the admin (a long run outlives one token). */
   tokens: () => Promise<{ memberToken: string; adminToken: string }>;
@@ -63,7 +66,11 @@ export async function startServers(options: {
     options.started(server);
     return server;
   };
-  const api = await start("api", ["--enable-source-maps", builtApiEntry], /API listening on (\S+)/, apiEnv);
+  const apiArgs = ["--enable-source-maps", builtApiEntry];
+  const [api, api2] = await Promise.all([
+    start("api", apiArgs, /API listening on (\S+)/, apiEnv),
+    start("api2", apiArgs, /API listening on (\S+)/, apiEnv),
+  ]);
   const tokens = async () => ({
     memberToken: await signIn(api.url, services.member, services.clientIp),
     adminToken: await signIn(api.url, services.admin, services.clientIp),
@@ -76,6 +83,7 @@ export async function startServers(options: {
     start("stock", [...tsx, benchFile("stock-server.ts")], /listening on (\S+)/, apiEnv),
   ]);
   return {
+    secondApiUrl: api2.url,
     urls: { api: api.url, bare: bare.url, stock: stock.url },
     pids: { api: api.pid, bare: bare.pid, stock: stock.pid },
     tokens,
