@@ -4,7 +4,8 @@ import { type AdminGuarded, withAdminGuard } from "../admin-guard.js";
 import { auditInTransaction, recordAudit } from "../audit-log.js";
 import { errors } from "../errors.js";
 import { rolesSchema, userIdSchema } from "../input-schemas.js";
-import { pageFields, pageQuery, toPage } from "../pagination.js";
+import { listUsers } from "../list-users.js";
+import { pageFields, toPage } from "../pagination.js";
 import { changeWithRegistry } from "../registry-outbox.js";
 import { revokeSessions } from "../session-lifecycle.js";
 import { adminProcedure, authedProcedure, router } from "../trpc.js";
@@ -28,12 +29,7 @@ export const usersRouter = router({
 
   /** Oldest first; pass `nextCursor` back as `cursor` for the next page. */
   list: adminProcedure.input(z.strictObject(pageFields(100)).prefault({})).query(async ({ ctx: { deps }, input }) => {
-    const rows = await deps.prisma.user.findMany({
-      select: publicUserSelect,
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      ...pageQuery(input),
-    });
-    return toPage(rows, input.limit);
+    return toPage(await listUsers(deps.prisma, input), input.limit);
   }),
 
   /** Replaces a user's roles; applies on that user's next call, whatever tokens they hold. */
