@@ -50,6 +50,12 @@ describe("isServiceUnavailable: timeouts (a partition only ever shows as one)", 
       "ioredis, a command caught by a reconnection",
       new Error("Reached the max retries per request limit (which is 1)."),
     ],
+    [
+      "Prisma P2028, no transaction started within maxWait",
+      Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), {
+        code: "P2028",
+      }),
+    ],
     ["a timeout under wrappers", new Error("procedure failed", { cause: new Error("Query read timeout") })],
   ])("%s", (_, error) => {
     expect(isServiceUnavailable(error)).toBe(true);
@@ -94,6 +100,15 @@ describe("isServiceUnavailable: not an outage", () => {
     [
       "a Prisma driver adapter error of another kind",
       Object.assign(new Error("failed"), { kind: "UniqueConstraintViolation" }),
+    ],
+    [
+      "a Prisma P2028 for a transaction used after it expired",
+      Object.assign(
+        new Error(
+          "Transaction API error: Transaction already closed: A query cannot be executed on an expired transaction.",
+        ),
+        { code: "P2028" },
+      ),
     ],
     ["nothing", undefined],
   ])("%s", (_, error) => {

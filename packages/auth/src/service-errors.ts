@@ -29,6 +29,10 @@ const messages = [
   /timeout expired/i, // pg connectionTimeoutMillis (connecting)
   /timeout exceeded when trying to connect/i, // pg-pool connectionTimeoutMillis (waiting for a slot)
   /statement timeout/i,
+  // Prisma P2028, waiting for the pool to start an interactive transaction (maxWait): the database
+  // or its pool is saturated, which passes. (Other P2028s, such as a transaction used after it
+  // expired, are bugs and stay 500.)
+  /Unable to start a transaction in the given time/i,
 ];
 
 export function isServiceUnavailable(error: unknown): boolean {
