@@ -35,6 +35,12 @@ const failures = {
   tooManyAttempts: () => platformErrors.tooManyAttempts(42),
 };
 
+type Failure = keyof typeof failures;
+const failure = z.enum(Object.keys(failures) as [Failure, ...Failure[]]);
+
+/** The procedures that ran to the end, by name: a refused caller must never reach one. */
+const proceduresRun: string[] = [];
+
 /** What an app builds with initAuth: a router of procedures of each kind. */
 function buildApp() {
   const auth = initAuth<AuthDeps>();
@@ -42,7 +48,26 @@ function buildApp() {
     open: auth.publicProcedure.query(() => "open"),
     whoami: auth.authedProcedure.query(({ ctx }) => ctx.principal),
     adminOnly: auth.adminProcedure.query(() => "admin"),
-    supportOrAdmin: auth.requireRole(["support", "admin"]).query(() => "support"),
+    adminWhoami: auth.adminProcedure.query(({ ctx }) => ctx.principal),
+    authedFail: auth.authedProcedure.input(failure).mutation(({ input }) => {
+      throw failures[input]();
+    }),
+    adminFail: auth.adminProcedure.input(failure).mutation(({ input }) => {
+      throw failures[input]();
+    }),
+    // an app's own middleware on top of a base procedure: it sees the principal, and its outages are mapped too
+    greeting: auth.authedProcedure
+      .use(({ ctx, next }) => next({ ctx: { greeting: `hello ${ctx.principal.userId}` } }))
+      .query(({ ctx }) => ctx.greeting),
+    appMiddlewareOutage: auth.authedProcedure
+      .use(() => {
+        throw outage();
+      })
+      .query(() => "unreachable"),
+    supportOrAdmin: auth.requireRole(["support", "admin"]).query(() => {
+      proceduresRun.push("supportOrAdmin");
+      return "support";
+    }),
     signUp: auth.publicProcedure
       .input(z.strictObject({ email: z.email(), age: z.number().int() }))
       .mutation(({ input }) => input),
@@ -50,11 +75,9 @@ function buildApp() {
     leakyOutput: auth.publicProcedure
       .output(z.strictObject({ id: z.string() }))
       .query(() => ({ id: 42, passwordHash: "$argon2id$..." }) as unknown as { id: string }),
-    fail: auth.publicProcedure
-      .input(z.enum(["bug", "outage", "notFoundAfterOutage", "badRequest", "tooManyAttempts"]))
-      .mutation(({ input }) => {
-        throw failures[input]();
-      }),
+    fail: auth.publicProcedure.input(failure).mutation(({ input }) => {
+      throw failures[input]();
+    }),
   });
   return { router, createCaller: auth.createCallerFactory(router) };
 }
@@ -91,6 +114,7 @@ describe("initAuth", () => {
   afterEach(() => {
     sourceReads.length = 0;
     denials.length = 0;
+    proceduresRun.length = 0;
   });
 
   let sessionCount = 0;
@@ -112,7 +136,7 @@ describe("initAuth", () => {
    * Calls a procedure as a client would, over HTTP semantics (tRPC's fetch adapter): a mutation with
    * an input, a query without one. Returns the error as the client reads it.
    */
-  async function errorOverHttp(path: string, input: unknown, authorization?: string) {
+  async function errorOverHttp(path: string, input: unknown, authorization?: string, callerDeps: AuthDeps = deps) {
     const headers = { "content-type": "application/json", ...(authorization ? { authorization } : {}) };
     const url = `http://api.test/trpc/${path}`;
     const response = await fetchRequestHandler({
@@ -122,7 +146,7 @@ describe("initAuth", () => {
           ? new Request(url, { headers })
           : new Request(url, { method: "POST", headers, body: JSON.stringify(transformer.input.serialize(input)) }),
       router: app.router,
-      createContext: () => ({ deps, request: { authorization } }),
+      createContext: () => ({ deps: callerDeps, request: { authorization } }),
     });
     const body = (await response.json()) as { error?: unknown };
     if (!body.error) throw new Error(`${path} succeeded`);
@@ -258,6 +282,11 @@ describe("initAuth", () => {
       expect(await caller(support.authorization).supportOrAdmin()).toBe("support");
       expect(await caller(admin.authorization).supportOrAdmin()).toBe("support");
       expect(await caller(admin.authorization).adminOnly()).toBe("admin");
+      expect(await caller(admin.authorization).adminWhoami()).toEqual({
+        userId: admin.userId,
+        sessionId: admin.sessionId,
+        roles: ["admin"],
+      });
     });
 
     it("refuse a user without them as FORBIDDEN naming the roles, and tell onAccessDenied first", async () => {
@@ -276,6 +305,7 @@ describe("initAuth", () => {
       ]);
       expect(await codeOf(caller(authorization).adminOnly())).toBe("FORBIDDEN");
       expect(denials.map(({ requiredRoles }) => requiredRoles)).toEqual([["support", "admin"], ["admin"]]);
+      expect(proceduresRun).toEqual([]);
     });
 
     it("refuse as FORBIDDEN when the app has no onAccessDenied", async () => {
@@ -302,6 +332,55 @@ describe("initAuth", () => {
     it("leaves a bug an INTERNAL_SERVER_ERROR, and a deliberate refusal as it was thrown", async () => {
       expect(await codeOf(caller().fail("bug"))).toBe("INTERNAL_SERVER_ERROR");
       expect(await codeOf(caller().fail("notFoundAfterOutage"))).toBe("NOT_FOUND");
+    });
+  });
+
+  // Each base procedure is one middleware that authenticates, checks roles and runs the rest of the
+  // call inside its outage mapping: an outage at any of those steps must be a 503, on every kind.
+  describe("a backing service outage, wherever it happens", () => {
+    const sourceDown: Partial<AuthDeps> = { loadSession: () => Promise.reject(outage()) };
+    const sourceBroken: Partial<AuthDeps> = { loadSession: () => Promise.reject(failures.bug()) };
+    const auditDown: Partial<AuthDeps> = { onAccessDenied: () => Promise.reject(outage()) };
+
+    it("while authenticating (the source of truth down on a registry miss): SERVICE_UNAVAILABLE", async () => {
+      const { authorization } = await signedIn(["admin"], { registered: false });
+      expect(await codeOf(caller(authorization, { ...deps, ...sourceDown }).whoami())).toBe("SERVICE_UNAVAILABLE");
+      expect(await codeOf(caller(authorization, { ...deps, ...sourceDown }).adminOnly())).toBe("SERVICE_UNAVAILABLE");
+      expect(await codeOf(caller(authorization, { ...deps, ...sourceDown }).greeting())).toBe("SERVICE_UNAVAILABLE");
+    });
+
+    it("while authenticating, a bug stays an INTERNAL_SERVER_ERROR", async () => {
+      const { authorization } = await signedIn(["admin"], { registered: false });
+      expect(await codeOf(caller(authorization, { ...deps, ...sourceBroken }).whoami())).toBe("INTERNAL_SERVER_ERROR");
+      expect(await codeOf(caller(authorization, { ...deps, ...sourceBroken }).adminOnly())).toBe(
+        "INTERNAL_SERVER_ERROR",
+      );
+    });
+
+    it("while telling onAccessDenied of a FORBIDDEN: SERVICE_UNAVAILABLE", async () => {
+      const { authorization } = await signedIn(["user"]);
+      expect(await codeOf(caller(authorization, { ...deps, ...auditDown }).adminOnly())).toBe("SERVICE_UNAVAILABLE");
+    });
+
+    it("in the procedure of a signed-in caller: SERVICE_UNAVAILABLE; a bug or a refusal stays what it was", async () => {
+      const user = await signedIn(["user"]);
+      const admin = await signedIn(["admin"]);
+      expect(await codeOf(caller(user.authorization).authedFail("outage"))).toBe("SERVICE_UNAVAILABLE");
+      expect(await codeOf(caller(admin.authorization).adminFail("outage"))).toBe("SERVICE_UNAVAILABLE");
+      expect(await codeOf(caller(user.authorization).authedFail("bug"))).toBe("INTERNAL_SERVER_ERROR");
+      expect(await codeOf(caller(admin.authorization).adminFail("notFoundAfterOutage"))).toBe("NOT_FOUND");
+    });
+
+    it("in an app's own middleware on top of a base procedure, which sees the principal: SERVICE_UNAVAILABLE", async () => {
+      const { authorization, userId } = await signedIn(["user"]);
+      expect(await caller(authorization).greeting()).toBe(`hello ${userId}`);
+      expect(await codeOf(caller(authorization).appMiddlewareOutage())).toBe("SERVICE_UNAVAILABLE");
+    });
+
+    it("reaches the client as a 503 when it happens while authenticating", async () => {
+      const { authorization } = await signedIn(["user"], { registered: false });
+      const error = await errorOverHttp("whoami", undefined, authorization, { ...deps, ...sourceDown });
+      expect(error).toMatchObject({ status: 503, message: "A backing service is unavailable; try again shortly" });
     });
   });
 
