@@ -37,6 +37,7 @@ const suite: Record<string, SuiteFile[]> = {
     { path: "src/config.test.ts", only: /JWT_SECRET|secret|production/ }, // secret strength
     { path: "src/partition.test.ts" }, // timeouts under a network partition
     { path: "src/registry-failures.test.ts" }, // a registry or commit failure between the steps of a change
+    { path: "src/session-cache.test.ts" }, // remembered sessions: every change honoured, the race, outages (#9)
     { path: "src/registry-outbox.test.ts" },
     { path: "src/shutdown.test.ts" }, // SIGTERM under load
     { path: "src/graceful-close.test.ts" },
