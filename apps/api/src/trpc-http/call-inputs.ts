@@ -50,12 +50,10 @@ export function createCallInputs(options: {
 
   let outcome: Outcome | undefined;
   return {
-    // async, so that a parse failure is a rejection, as the procedure's input middleware expects
-    // eslint-disable-next-line @typescript-eslint/require-await
-    async read(index) {
+    // a promise, so that a parse failure is a rejection, as the procedure's input middleware expects
+    read(index) {
       outcome ??= parse();
-      if ("error" in outcome) throw outcome.error;
-      return outcome.inputs[index];
+      return "error" in outcome ? Promise.reject(outcome.error) : Promise.resolve(outcome.inputs[index]);
     },
     readSoFar: (index) => (outcome && "inputs" in outcome ? outcome.inputs[index] : undefined),
   };
