@@ -8,7 +8,12 @@ import { describe, expect, it } from "vitest";
 
 import { createCaller } from "./caller.js";
 import type { ApiDeps } from "./deps.js";
-import { changeWithRegistry, drainRegistryOutbox, startRegistryOutboxDrainer } from "./registry-outbox.js";
+import {
+  changeWithRegistry,
+  createRegistryLag,
+  drainRegistryOutbox,
+  startRegistryOutboxDrainer,
+} from "./registry-outbox.js";
 import { revokeSessions } from "./session-lifecycle.js";
 import { captureLogs } from "./test-support/capture-logs.js";
 import { useTestHarness } from "./test-support/hooks.js";
@@ -126,11 +131,23 @@ describe("the registry lag (whose calls are checked against Postgres)", () => {
     expect(h.deps.registryLag.has(solo.id)).toBe(false);
   });
 
+  it("a write that fails while a drain runs is not forgotten by that drain", () => {
+    // the drain read the outbox before the change committed; its answer must not clear the user
+    const lag = createRegistryLag();
+    const since = lag.mark();
+    lag.add(["late"]);
+    lag.replace([], since);
+    expect(lag.has("late")).toBe(true);
+    // the next drain read the outbox after the add: its answer (drained) is the truth
+    lag.replace([], lag.mark());
+    expect(lag.has("late")).toBe(false);
+  });
+
   it("a drain tells this instance who is still pending, and who no longer is", async () => {
     const gus = await h.createSignedInUser();
     const broken = withUnwritableRegistry(h.deps);
     await createCaller(broken, { authorization: `Bearer ${gus.token}` }).auth.signOut();
-    h.deps.registryLag.replace([]); // as on another instance, which did not see the write fail
+    h.deps.registryLag.replace([], h.deps.registryLag.mark()); // as on another instance, which did not see the write fail
     await expect(drainRegistryOutbox(broken)).rejects.toThrow("registry outbox: a pending write did not land");
     expect(h.deps.registryLag.has(gus.id)).toBe(true);
     await drainRegistryOutbox(h.deps);

@@ -46,19 +46,36 @@ export interface RegistryLag {
   has(userId: string): boolean;
   /** Writes of theirs just failed (on this instance). */
   add(userIds: Iterable<string>): void;
-  /** The users with writes pending in the outbox now (read by a drain). */
-  replace(userIds: Iterable<string>): void;
+  /** Taken by a drain before it reads the outbox, and given back to `replace`. */
+  mark(): number;
+  /**
+   * The users with writes pending in the outbox, as a drain read them after `since` (its mark).
+   * Users added after the mark stay: their failed write may have committed after the read.
+   */
+  replace(userIds: Iterable<string>, since: number): void;
 }
 
 export function createRegistryLag(): RegistryLag {
   let behind = new Set<string>();
+  /** Each user added, with the count of adds at their latest one. */
+  const added = new Map<string, number>();
+  let adds = 0;
   return {
     has: (userId) => behind.has(userId),
     add(userIds) {
-      for (const userId of userIds) behind.add(userId);
+      for (const userId of userIds) {
+        behind.add(userId);
+        added.set(userId, ++adds);
+      }
     },
-    replace(userIds) {
-      behind = new Set(userIds);
+    mark: () => adds,
+    replace(userIds, since) {
+      const next = new Set(userIds);
+      for (const [userId, at] of added) {
+        if (at > since) next.add(userId);
+        else added.delete(userId); // the drain's read covers it
+      }
+      behind = next;
     },
   };
 }
@@ -140,6 +157,7 @@ export async function changeWithRegistry<T>(
  * are still pending; how many landed. Rejects if one fails.
  */
 export async function drainRegistryOutbox(deps: ApiDeps, limit = 100): Promise<number> {
+  const since = deps.registryLag.mark();
   const rows = await deps.prisma.registryOutbox.findMany({ orderBy: { id: "asc" }, take: limit });
   const { applied, error } = await apply(
     deps,
@@ -149,7 +167,10 @@ export async function drainRegistryOutbox(deps: ApiDeps, limit = 100): Promise<n
     rows.length === 0
       ? []
       : await deps.prisma.registryOutbox.findMany({ select: { userId: true }, distinct: ["userId"] });
-  deps.registryLag.replace(pending.map(({ userId }) => userId));
+  deps.registryLag.replace(
+    pending.map(({ userId }) => userId),
+    since,
+  );
   if (error !== undefined) throw new Error("registry outbox: a pending write did not land", { cause: error });
   return applied;
 }

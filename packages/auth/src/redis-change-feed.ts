@@ -54,7 +54,8 @@ export function createRedisChangeFeed({
       await subscriber.subscribe(channel);
       if (current === connection && !isClosed) isLive = true;
     } catch {
-      // the connection failed under us: its "close" follows, and the next "ready" subscribes again
+      // refused or timed out (a timeout closes nothing): a new connection subscribes again on "ready"
+      if (current === connection && !isClosed) subscriber.disconnect(true);
     }
   }
 
@@ -71,6 +72,7 @@ export function createRedisChangeFeed({
   subscriber.on("error", () => {});
 
   let isPinging = false;
+  let late: NodeJS.Timeout | undefined;
   const heartbeat = setInterval(() => {
     if (!isLive || isPinging) return;
     isPinging = true;
@@ -80,11 +82,11 @@ export function createRedisChangeFeed({
       isSettled = true;
       clearTimeout(late);
       isPinging = false;
-      if (isAnswered) return;
+      if (isAnswered || isClosed) return;
       goDown();
       subscriber.disconnect(true); // a new connection, instead of waiting on a dead one
     };
-    const late = setTimeout(() => {
+    late = setTimeout(() => {
       settle(false);
     }, heartbeatMs);
     subscriber.ping().then(
@@ -117,7 +119,10 @@ export function createRedisChangeFeed({
     async close() {
       isClosed = true;
       clearInterval(heartbeat);
+      clearTimeout(late);
       goDown();
+      // a feed nobody subscribed to never connected: quitting would connect it first
+      if (!started) return;
       await subscriber.quit().catch(() => {
         subscriber.disconnect();
       });
