@@ -78,11 +78,20 @@ function destroyOnQueryTimeout(client: pg.PoolClient): void {
   Object.assign(client, { query: guarded });
 }
 
-export function createPrismaClient({
+/** The identity's Prisma client. */
+export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
+  return new PrismaClient({ adapter: createPgAdapter(options) });
+}
+
+/**
+ * The driver adapter behind `createPrismaClient`, with its pool, bounds and `?schema=`: for an app
+ * that generates a Prisma client of its own (apps/notes) and wants the same connection handling.
+ */
+export function createPgAdapter({
   url,
   poolMax = 10,
   timeouts = serverDatabaseTimeouts,
-}: PrismaClientOptions): PrismaClient {
+}: PrismaClientOptions): PrismaPg {
   const schema = new URL(url).searchParams.get("schema") ?? undefined;
   const pool = new pg.Pool({
     connectionString: url,
@@ -95,8 +104,7 @@ export function createPrismaClient({
     keepAlive: true,
   });
   pool.on("connect", destroyOnQueryTimeout);
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true, ...(schema ? { schema } : {}) });
-  return new PrismaClient({ adapter });
+  return new PrismaPg(pool, { disposeExternalPool: true, ...(schema ? { schema } : {}) });
 }
 
 export type { PrismaClient };

@@ -1,4 +1,5 @@
 export {
+  createPgAdapter,
   createPrismaClient,
   type DatabaseTimeouts,
   type PrismaClient,
@@ -13,6 +14,6 @@ export {
 } from "./embedded-postgres.js";
 export type { Session, User } from "./generated/prisma/client.js";
 export { Prisma } from "./generated/prisma/client.js";
-export { applyMigrations } from "./migrate.js";
+export { applyMigrations, type MigrationSource } from "./migrate.js";
 export { repoRoot } from "./paths.js";
 export { createDatabase, databaseNameOf, dropDatabase } from "./server-database.js";
