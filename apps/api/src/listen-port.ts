@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { StartupError } from "./startup-error.js";
 
 /** Resolves if HOST:PORT can be listened on now; otherwise a StartupError saying what to change. */
-export async function assertPortAvailable(host: string, port: number): Promise<void> {
+export async function assertPortAvailable(host: string, port: number, portVariable = "PORT"): Promise<void> {
   // with PORT=0 this still checks HOST
   const probe = createServer();
   try {
@@ -16,20 +16,28 @@ export async function assertPortAvailable(host: string, port: number): Promise<v
       probe.listen({ host, port, exclusive: true }, resolve);
     });
   } catch (error) {
-    throw describeListenError(error, host, port);
+    throw describeListenError(error, host, port, portVariable);
   }
   await new Promise((resolve) => probe.close(resolve));
 }
 
-/** A failed listen, in words a person can act on (other errors are returned as they are). */
-export function describeListenError(error: unknown, host: string, port: number): unknown {
+/**
+ * A failed listen, in words a person can act on (other errors are returned as they are), naming the
+ * variable that sets the port (another app of the platform may read one of its own).
+ */
+export function describeListenError(error: unknown, host: string, port: number, portVariable = "PORT"): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EADDRINUSE")
-    return new StartupError(`Port ${port} is already in use: stop the other process or set PORT`, { cause: error });
-  if (code === "EACCES")
-    return new StartupError(`Port ${port} needs privileges this process does not have: set PORT above 1023`, {
+    return new StartupError(`Port ${port} is already in use: stop the other process or set ${portVariable}`, {
       cause: error,
     });
+  if (code === "EACCES")
+    return new StartupError(
+      `Port ${port} needs privileges this process does not have: set ${portVariable} above 1023`,
+      {
+        cause: error,
+      },
+    );
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
     return new StartupError(`Cannot listen on HOST=${host}: not an address of this machine (${code})`, {
       cause: error,
