@@ -15,6 +15,7 @@ import tseslint from "typescript-eslint";
 // the tests.
 const mayReadEnvironment = [
   "apps/api/src/config.ts",
+  "apps/notes/src/config.ts",
   "packages/client/scripts/verify.ts",
   "packages/client/soak/run.ts",
   "scripts/test-report.ts",
@@ -23,7 +24,7 @@ const mayReadEnvironment = [
   "**/test-support/**",
   "**/*.test.ts",
   "apps/api/bench/**",
-  "prisma.config.ts",
+  "**/prisma.config.ts",
 ];
 
 export default defineConfig(
@@ -32,7 +33,9 @@ export default defineConfig(
     "**/node_modules/**",
     "**/.turbo/**",
     "packages/db/src/generated/**",
+    "apps/notes/src/generated/**",
     ".data/**",
+    ".data-notes/**",
     ".stryker-tmp/**",
     "reports/**",
   ]),

@@ -1,0 +1,181 @@
+// The only module of the notes app that reads the environment: every variable is checked once, at
+// start-up, in one pass, and one failed start lists every problem, each naming its variable (a
+// secret shown by its length, a URL without its password). A blank value counts as unset.
+//
+// The notes app holds no signing key: it checks the identity's tokens with the identity's public
+// keys (AUTH_JWKS_URL, an EdDSA platform) or with the shared secret (JWT_SECRET, an HS256 one).
+// Without either, development uses the identity's development secret (so `pnpm dev` works with
+// nothing configured); NODE_ENV=production refuses that, as it refuses the embedded database and
+// keys fetched over plain HTTP from another machine.
+//
+// The port: PORT when the app runs on its own; the root `pnpm dev` runs it beside the identity,
+// which owns PORT, so there it reads NOTES_PORT (main.ts is told which by --port-variable).
+import { resolve } from "node:path";
+
+import { developmentJwtSecret, redactUrl } from "@platform/api/server-kit";
+import { repoRoot } from "@platform/db";
+import { z } from "zod";
+
+export { developmentJwtSecret };
+
+export const defaultNotesPort = 3002;
+export const defaultIdentityUrl = "http://127.0.0.1:3001/trpc";
+const minimumSecretBytes = 32;
+
+export interface NotesConfig {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  /** The variable the port came from (PORT or NOTES_PORT), for messages. */
+  portVariable: PortVariable;
+  /** A PostgreSQL server (the notes schema of its database), or an embedded one in `dataDir`. */
+  database: { kind: "server"; url: string } | { kind: "embedded"; dataDir: string };
+  /** The shared session registry (read only); undefined: the identity answers every call. */
+  redisUrl: string | undefined;
+  /** How the identity's access tokens are checked. */
+  tokens:
+    | { kind: "jwks"; jwksUrl: string; issuer: string; audience: string }
+    | { kind: "secret"; secret: string; issuer: string; audience: string; isDevelopmentSecret: boolean };
+  /** The identity service's tRPC endpoint: asked about sessions the registry does not know. */
+  identityUrl: string;
+  /** true: reflect any origin (development); a list: only those; false: no CORS headers. */
+  corsOrigin: true | false | string[];
+  logLevel: string;
+}
+
+export type PortVariable = "PORT" | "NOTES_PORT";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** How one variable is checked, and how a refusal reads: "<NAME> must be <expected>, got <shown value>". */
+interface Rule<T> {
+  schema: z.ZodType<T>;
+  expected: string;
+  show?: (given: string) => string;
+}
+
+const quoted = (given: string) => `'${given}'`;
+const anyText: Rule<string> = { schema: z.string().trim(), expected: "text" };
+const portNumber: Rule<number> = {
+  schema: z.coerce.number().int().min(0).max(65_535), // 0: any free port (the tests use it)
+  expected: "a port number (0–65535)",
+};
+const oneOf = <const T extends string>(values: readonly [T, ...T[]]): Rule<T> => ({
+  schema: z.enum(values),
+  expected: `one of ${values.join(", ")}`,
+});
+const urlOf = (protocols: [string, ...string[]]): Rule<string> => ({
+  schema: z
+    .string()
+    .trim()
+    .pipe(z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`) })),
+  expected: `a ${protocols.map((protocol) => `${protocol}://`).join(" or ")} URL`,
+  show: (given) => quoted(redactUrl(given)),
+});
+const jwtSecretRule: Rule<string> = {
+  schema: z.string().refine((secret) => Buffer.byteLength(secret) >= minimumSecretBytes),
+  expected: `at least ${minimumSecretBytes} bytes (the identity's JWT_SECRET)`,
+  show: (secret) => `${Buffer.byteLength(secret)} bytes`,
+};
+
+/** Checks variables one at a time, collecting a problem for each refusal instead of stopping at the first. */
+function createReader(env: NodeJS.ProcessEnv) {
+  const problems: string[] = [];
+  const refused = new Set<string>();
+  function read<T>(name: string, rule: Rule<T>): T | undefined {
+    const given = env[name];
+    if (given === undefined || given.trim() === "") return undefined;
+    const parsed = rule.schema.safeParse(given);
+    if (parsed.success) return parsed.data;
+    problems.push(`${name} must be ${rule.expected}, got ${(rule.show ?? quoted)(given)}`);
+    refused.add(name);
+    return undefined;
+  }
+  const isRefused = (...names: string[]) => names.some((name) => refused.has(name));
+  return { read, isRefused, problems };
+}
+
+const isLoopback = (url: string) => ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
+
+export interface LoadConfigOptions {
+  /** Where the port is read from: PORT on its own, NOTES_PORT beside the identity (root `pnpm dev`). */
+  portVariable?: PortVariable;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): NotesConfig {
+  const portVariable = options.portVariable ?? "PORT";
+  const { read, isRefused, problems } = createReader(env);
+  const vars = {
+    nodeEnv: read("NODE_ENV", oneOf(["development", "production", "test"])) ?? "development",
+    host: read("HOST", anyText) ?? "127.0.0.1",
+    port: read(portVariable, portNumber) ?? defaultNotesPort,
+    databaseUrl: read("DATABASE_URL", urlOf(["postgres", "postgresql"])),
+    dataDir: read("NOTES_DATA_DIR", anyText) ?? ".data-notes",
+    allowEmbedded: read("ALLOW_EMBEDDED", oneOf(["1", "true", "0", "false"])),
+    redisUrl: read("REDIS_URL", urlOf(["redis", "rediss"])),
+    jwksUrl: read("AUTH_JWKS_URL", urlOf(["http", "https"])),
+    jwtSecret: read("JWT_SECRET", jwtSecretRule),
+    jwtIssuer: read("JWT_ISSUER", anyText) ?? "my-platform",
+    jwtAudience: read("JWT_AUDIENCE", anyText) ?? "my-platform",
+    identityUrl: read("IDENTITY_URL", urlOf(["http", "https"])) ?? defaultIdentityUrl,
+    corsOrigin: read("CORS_ORIGIN", anyText),
+    logLevel: read("LOG_LEVEL", oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"])) ?? "info",
+  };
+
+  // Rules between variables, in the same pass; a refused variable has its problem listed already.
+  const isProduction = vars.nodeEnv === "production";
+  if (!isRefused("AUTH_JWKS_URL", "JWT_SECRET")) {
+    if (vars.jwksUrl !== undefined && vars.jwtSecret !== undefined) {
+      problems.push(
+        "AUTH_JWKS_URL and JWT_SECRET are both set: set AUTH_JWKS_URL on an EdDSA platform (no secret here), JWT_SECRET on an HS256 one",
+      );
+    } else if (isProduction && vars.jwksUrl === undefined && vars.jwtSecret === undefined) {
+      problems.push(
+        "AUTH_JWKS_URL (the identity's /.well-known/jwks.json) or JWT_SECRET (the identity's, on an HS256 platform) is required in production",
+      );
+    } else if (isProduction && vars.jwtSecret === developmentJwtSecret) {
+      problems.push("JWT_SECRET is the development default, which production refuses: set the identity's own");
+    } else if (isProduction && vars.jwksUrl?.startsWith("http:") && !isLoopback(vars.jwksUrl)) {
+      problems.push(
+        `AUTH_JWKS_URL must be https:// in production (keys fetched over plain HTTP can be replaced on the way), got '${redactUrl(vars.jwksUrl)}'`,
+      );
+    }
+  }
+  const allowEmbedded = vars.allowEmbedded === "1" || vars.allowEmbedded === "true";
+  if (
+    isProduction &&
+    vars.databaseUrl === undefined &&
+    !allowEmbedded &&
+    !isRefused("DATABASE_URL", "ALLOW_EMBEDDED")
+  ) {
+    problems.push(
+      "DATABASE_URL is required in production: the embedded database serves a single process and is meant for development; set ALLOW_EMBEDDED=1 to use it anyway",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const issuer = vars.jwtIssuer;
+  const audience = vars.jwtAudience;
+  const secret = vars.jwtSecret ?? developmentJwtSecret;
+  return {
+    env: vars.nodeEnv,
+    host: vars.host,
+    port: vars.port,
+    portVariable,
+    database: vars.databaseUrl
+      ? { kind: "server", url: vars.databaseUrl }
+      : { kind: "embedded", dataDir: resolve(repoRoot, vars.dataDir) },
+    redisUrl: vars.redisUrl,
+    tokens: vars.jwksUrl
+      ? { kind: "jwks", jwksUrl: vars.jwksUrl, issuer, audience }
+      : { kind: "secret", secret, issuer, audience, isDevelopmentSecret: secret === developmentJwtSecret },
+    identityUrl: vars.identityUrl,
+    corsOrigin: vars.corsOrigin ? vars.corsOrigin.split(",").map((origin) => origin.trim()) : !isProduction,
+    logLevel: vars.logLevel,
+  };
+}
