@@ -24,13 +24,14 @@ import { recordAudit } from "./audit-log.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import { createRegistryLag, type RegistryLag } from "./registry-outbox.js";
-import { createSessionSource } from "./session-lifecycle.js";
+import { createSessionSource, type PostgresSessionSource } from "./session-lifecycle.js";
 import { type AuditedBlocks, createAuditedBlocks } from "./sign-in-limits.js";
 import type { PublicUser } from "./user-select.js";
 
 export interface ApiDeps extends AuthDeps {
   config: Config;
   prisma: PrismaClient;
+  loadSession: PostgresSessionSource;
   refreshTokens: RefreshTokenService;
   /** Issued at sign-in: a device that presents one spends from a back-off budget of its own. */
   deviceTokens: DeviceTokenService;

@@ -48,6 +48,7 @@ const accessTable: Record<string, Entry> = {
   "auth.refresh": { access: "public", input: (target) => ({ refreshToken: target.refreshToken }) },
   "auth.signOut": { access: "signed in" },
   "auth.me": { access: "signed in" },
+  "auth.session": { access: "signed in" },
   "auth.changePassword": {
     access: "signed in",
     input: (_, self) => ({ currentPassword: self.password, newPassword: "a brand new passphrase" }),

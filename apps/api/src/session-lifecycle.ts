@@ -32,8 +32,13 @@ export function isLive(session: { isRevoked: boolean; expiresAt: Date }, now: Da
   return !session.isRevoked && session.expiresAt > now;
 }
 
-/** The registry's source of truth (see SessionSource in @platform/auth): a live session and its user's roles. */
-export function createSessionSource(prisma: PrismaClient, now: () => Date): SessionSource {
+/**
+ * The registry's source of truth (see SessionSource in @platform/auth): a live session and its
+ * user's roles, by id, from Postgres (it needs no token).
+ */
+export type PostgresSessionSource = (sessionId: string) => ReturnType<SessionSource>;
+
+export function createSessionSource(prisma: PrismaClient, now: () => Date): PostgresSessionSource {
   return async (sessionId) => {
     const session = await prisma.session.findUnique({
       where: { id: sessionId },

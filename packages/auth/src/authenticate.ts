@@ -18,9 +18,14 @@ export interface Principal {
   roles: readonly string[];
 }
 
-/** Reads a session and its user's roles from the source of truth; null unless the session is live. */
+/**
+ * Reads a session and its user's roles from the source of truth; null unless the session is live.
+ * The identity service reads Postgres (and ignores `token`); a specialist, which has no access to
+ * the identity's tables, asks the identity service about the caller's token (specialist.ts).
+ */
 export type SessionSource = (
   sessionId: string,
+  token: string,
 ) => Promise<{ userId: string; expiresAt: Date; roles: UserRoles } | null>;
 
 /** A signed-in caller refused for want of a role (FORBIDDEN). */
@@ -74,27 +79,36 @@ export async function authenticate(deps: AuthDeps, authorization: string | undef
   const { sessionId, userId } = claims;
   if (deps.isRegistryBehind?.(userId)) {
     // never answered from memory or the registry while they may be behind for this user
-    const session = await sourceOfTruth(deps, sessionId, userId);
+    const session = await sourceOfTruth(deps, { sessionId, userId, token });
     return session && { userId, sessionId, roles: session.roles.roles };
   }
+  const caller = { sessionId, userId, token };
   const roles = deps.sessionCache
-    ? await deps.sessionCache.get(userId, sessionId, () => liveRoles(deps, sessionId, userId))
-    : await liveRoles(deps, sessionId, userId);
+    ? await deps.sessionCache.get(userId, sessionId, () => liveRoles(deps, caller))
+    : await liveRoles(deps, caller);
   return roles && { userId, sessionId, roles };
 }
 
+/** Whose call it is: the verified token and its claims. */
+interface Caller {
+  sessionId: string;
+  userId: string;
+  token: string;
+}
+
 /** The registry's answer; on a miss, the source of truth's, written back to the registry. */
-async function liveRoles(deps: AuthDeps, sessionId: string, userId: string): Promise<readonly string[] | null> {
+async function liveRoles(deps: AuthDeps, caller: Caller): Promise<readonly string[] | null> {
+  const { sessionId, userId } = caller;
   const state = await deps.registry.lookup(sessionId, userId);
   if (state.status === "live") return state.roles;
   if (state.status === "revoked") return null;
-  const session = await sourceOfTruth(deps, sessionId, userId);
+  const session = await sourceOfTruth(deps, caller);
   if (!session) return null;
   await deps.registry.register({ sessionId, userId, expiresAt: session.expiresAt }, session.roles);
   return session.roles.roles;
 }
 
-async function sourceOfTruth(deps: AuthDeps, sessionId: string, userId: string) {
-  const session = await deps.loadSession(sessionId);
+async function sourceOfTruth(deps: AuthDeps, { sessionId, userId, token }: Caller) {
+  const session = await deps.loadSession(sessionId, token);
   return session?.userId === userId ? session : null;
 }

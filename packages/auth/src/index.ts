@@ -14,9 +14,16 @@ export {
 } from "./authenticate.js";
 export { type AuthContext, initAuth, type RequestInfo } from "./init-auth.js";
 
+// Specialist apps: the identity's tokens, the shared registry read-only, misses asked of the identity.
+export { createIdentitySessionSource, type IdentitySessionSourceOptions } from "./identity-session-source.js";
+export { specialistAclRules } from "./redis-acl.js";
+export { createSpecialistDeps, type SpecialistOptions } from "./specialist.js";
+export { identityOnlyRegistry, readOnlyRegistry } from "./specialist-registry.js";
+
 // Errors every app throws, and the error data every client reads.
 export { type ErrorData, type ErrorShape, type InputIssue } from "./error-formatter.js";
 export { errorDetailsOf, platformErrors, type UnauthorizedReason } from "./errors.js";
+export { isServiceUnavailable, ServiceUnreachableError } from "./service-errors.js";
 
 // Tokens: short-lived access JWTs and rotating refresh tokens; device tokens for the sign-in back-off.
 export { createDeviceTokenService, type DeviceTokenService } from "./device-tokens.js";

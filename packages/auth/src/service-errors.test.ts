@@ -3,7 +3,7 @@ import { type AddressInfo, createServer, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 
-import { isServiceUnavailable } from "./service-errors.js";
+import { isServiceUnavailable, ServiceUnreachableError } from "./service-errors.js";
 
 /** A TCP server that accepts and never answers: a partitioned Redis as a client sees it. */
 async function withSilentServer(run: (url: string) => Promise<void>) {
@@ -79,6 +79,11 @@ describe("isServiceUnavailable: unreachable, refused, restarting", () => {
 
   it.each(["DatabaseNotReachable", "ConnectionClosed"])("a Prisma driver adapter error of kind %s", (kind) => {
     expect(isServiceUnavailable(Object.assign(new Error("failed"), { kind }))).toBe(true);
+  });
+
+  it("another service of the platform that did not answer (the identity, a JWKS endpoint)", () => {
+    expect(isServiceUnavailable(new ServiceUnreachableError("the identity service did not answer"))).toBe(true);
+    expect(isServiceUnavailable(new Error("wrapped", { cause: new ServiceUnreachableError("x") }))).toBe(true);
   });
 
   it("looks through at most 10 causes, so a cycle of causes cannot hang it", () => {

@@ -35,11 +35,25 @@ const messages = [
   /Unable to start a transaction in the given time/i,
 ];
 
+/**
+ * Another service of the platform (the identity service a specialist asks, a JWKS endpoint) did
+ * not answer, or answered with something other than an answer: an outage like a database's.
+ */
+export class ServiceUnreachableError extends Error {
+  readonly kind = "ServiceUnreachable";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ServiceUnreachableError";
+  }
+}
+
+const outageKinds = new Set(["DatabaseNotReachable", "ConnectionClosed", "ServiceUnreachable"]);
+
 export function isServiceUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, message, kind } = e as { code?: unknown; message?: unknown; kind?: unknown };
     if (typeof code === "string" && networkErrorCodes.has(code)) return true;
-    if (kind === "DatabaseNotReachable" || kind === "ConnectionClosed") return true;
+    if (typeof kind === "string" && outageKinds.has(kind)) return true;
     if (typeof message === "string" && messages.some((pattern) => pattern.test(message))) return true;
   }
   return false;

@@ -90,6 +90,8 @@ export interface TestRegistry {
   /** A rate limiter on the same store (Redis under this test's prefix, or in-process). */
   createRateLimiter(options?: Partial<RateLimitPolicy> & { name?: string }): RateLimiter;
   kind: "redis" | "memory";
+  /** In Redis: the prefix of this test's keys (a specialist of the test reads them). */
+  keyPrefix?: string;
   /** Empties the registry, as a Redis restart without persistence would. */
   forgetAll(): Promise<void>;
   cleanup(): Promise<void>;
@@ -120,6 +122,7 @@ export async function createTestRegistry({
           ...policy,
         }),
       kind: "redis",
+      keyPrefix: testRedis.keyPrefix,
       forgetAll: testRedis.forgetAll,
       cleanup: testRedis.cleanup,
     };

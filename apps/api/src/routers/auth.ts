@@ -167,6 +167,24 @@ export const authRouter = router({
     return { ...user, roles: [...principal.roles] };
   }),
 
+  /**
+   * The caller's session as the source of truth has it: live, whose, until when, with which roles
+   * now. The platform's token introspection: a specialist app asks it, with the caller's token,
+   * when the shared registry does not know a session (and the check this call passes writes the
+   * session back to the registry). UNAUTHORIZED when the session is not live.
+   */
+  session: authedProcedure.query(async ({ ctx: { deps, principal } }) => {
+    const session = await deps.loadSession(principal.sessionId);
+    if (session?.userId !== principal.userId) throw errors.sessionRequired();
+    return {
+      userId: session.userId,
+      sessionId: principal.sessionId,
+      expiresAt: session.expiresAt,
+      roles: [...session.roles.roles],
+      rolesVersion: session.roles.version,
+    };
+  }),
+
   /** Verifies the current password, sets the new one and ends every other session of the user. */
   changePassword: authedProcedure
     .input(z.strictObject({ currentPassword: passwordSchema, newPassword: newPasswordSchema }))

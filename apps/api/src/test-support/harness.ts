@@ -69,6 +69,8 @@ export interface TestHarness {
   withSignInPolicy: (policy: Partial<RateLimitPolicy>) => ApiDeps;
   /** Empties the registry, as a Redis restart without persistence would. */
   forgetRegistry: () => Promise<void>;
+  /** In Redis: the prefix of the registry's keys; undefined for the in-process registry. */
+  registryKeyPrefix: string | undefined;
   /** A user in the database (not signed in). */
   createUser: (user?: NewTestUser) => Promise<TestUser>;
   /** A new user, signed in once: the tokens of that session. */
@@ -125,6 +127,7 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
     withConfig: (overrides) => depsFor(testConfig({ ...env, ...overrides })),
     withSignInPolicy: (policy) => depsFor(testConfig(env), policy),
     forgetRegistry: () => registry.forgetAll(),
+    registryKeyPrefix: registry.keyPrefix,
     createUser,
     async createSignedInUser(user) {
       const created = await createUser(user);
