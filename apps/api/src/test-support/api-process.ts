@@ -1,6 +1,7 @@
 // The API's real entry point (src/main.ts through tsx) as a child process, for the tests that
 // need what only a process has: signals, exit codes, its own sockets. Its output is collected;
-// JSON log lines (NODE_ENV=production or test) can be read back as records.
+// JSON log lines (NODE_ENV=production or test) can be read back as records. Another app of the
+// platform (apps/notes) starts its own entry point the same way (`entry`).
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -34,12 +35,29 @@ function parseRecords(output: string): LogRecord[] {
   });
 }
 
+/** Which program to start: the API's by default. */
+export interface ProcessEntry {
+  /** The TypeScript entry point, run through tsx. */
+  mainPath: string;
+  /** Its command-line arguments. */
+  args?: string[];
+  /** The line it prints once it listens; its first group is the URL. */
+  listening: RegExp;
+}
+
+const apiEntry: ProcessEntry = { mainPath, listening: /API listening on (http:\/\/\S+)/ };
+
 /**
- * Starts the API with exactly `env` (plus PATH) and resolves once it prints its "API listening on"
- * line; rejects with the output if it exits or does not listen within `timeoutMs`.
+ * Starts the API (or `entry`) with exactly `env` (plus PATH) and resolves once it prints its
+ * "listening on" line; rejects with the output if it exits or does not listen within `timeoutMs`.
  */
-export function startApiProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", mainPath], {
+export function startApiProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  entry: ProcessEntry = apiEntry,
+): Promise<ApiProcess> {
+  const args = ["--import", "tsx", "--conditions=source", entry.mainPath, ...(entry.args ?? [])];
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? "", PORT: "0", ...env },
   });
   let output = "";
@@ -78,7 +96,7 @@ export function startApiProcess(env: Record<string, string>, timeoutMs = 30_000)
       }, ms);
       void exited.then(({ code }) => {
         done(() => {
-          reject(new Error(`the API exited (code ${code}) before ${what}; output:\n${output}`));
+          reject(new Error(`the process exited (code ${code}) before ${what}; output:\n${output}`));
         });
       });
       listeners.add(listener);
@@ -86,8 +104,8 @@ export function startApiProcess(env: Record<string, string>, timeoutMs = 30_000)
     });
   }
 
-  const listening = () => /API listening on (http:\/\/\S+)/.exec(output)?.[1];
-  return waitFor(listening, "no 'API listening on' line", timeoutMs).then((url) => ({
+  const listening = () => entry.listening.exec(output)?.[1];
+  return waitFor(listening, `no line matching ${entry.listening}`, timeoutMs).then((url) => ({
     url,
     child,
     output: () => output,

@@ -1,5 +1,6 @@
 // `@platform/api/testing`: a complete API on a database and registry of its own, for the tests of
 // this and other packages (the client's serve it over real HTTP with useTestServer).
+export { type ApiProcess, type LogRecord, type ProcessEntry, startApiProcess } from "./api-process.js";
 export { type CapturedLogs, captureLogs, type LogLine } from "./capture-logs.js";
 export {
   createTestHarness,
