@@ -16,13 +16,7 @@ import {
   StartupError,
   summarizeDatabaseError,
 } from "@platform/api/server-kit";
-import {
-  type AuthDeps,
-  createMemorySessionRegistry,
-  createRedisSessionRegistry,
-  createSessionCache,
-  createTokenService,
-} from "@platform/auth";
+import { type AuthDeps, createSpecialistDeps, createTokenService } from "@platform/auth";
 import { createDatabase, databaseNameOf, startEmbeddedPostgres } from "@platform/db";
 import type { Redis } from "ioredis";
 
@@ -99,17 +93,23 @@ async function openEmbeddedDatabase(dataDir: string, report: string[]): Promise<
 
 /**
  * What authenticates a call: the identity's tokens checked here, the session asked of the shared
- * registry, and what the registry does not know asked of the identity service (IDENTITY_URL).
- * The one place that decides it; the rest of the app sees AuthDeps.
+ * registry (read only), and what the registry does not know asked of the identity service
+ * (IDENTITY_URL, `auth.session`); without Redis, the identity answers every call. The one place
+ * that decides it (createSpecialistDeps does the work); the rest of the app sees AuthDeps.
+ * `registry.close()` closes `redis`.
  */
-export function createNotesAuth(config: NotesConfig, redis: Redis | undefined): AuthDeps {
+export function createNotesAuth(
+  config: NotesConfig,
+  redis: Redis | undefined,
+  options: { keyPrefix?: string | undefined; now?: () => Date } = {},
+): AuthDeps {
   if (config.tokens.kind === "jwks") {
     throw new StartupError("AUTH_JWKS_URL is not supported by this build yet: set JWT_SECRET (an HS256 platform)");
   }
-  // the identity signs; notes only verifies (the TTL is the signer's business)
-  const tokens = createTokenService({ ...config.tokens, accessTokenTtlSeconds: 1 });
-  const registry = redis ? createRedisSessionRegistry({ redis }) : createMemorySessionRegistry();
-  return { tokens, registry, loadSession: () => Promise.resolve(null), sessionCache: createSessionCache(registry) };
+  const { secret, issuer, audience } = config.tokens;
+  // the identity signs and decides the tokens' lifetime; notes only verifies (the TTL is unused)
+  const tokens = createTokenService({ secret, issuer, audience, accessTokenTtlSeconds: 1, now: options.now });
+  return createSpecialistDeps({ tokens, redis, identityUrl: config.identityUrl, keyPrefix: options.keyPrefix });
 }
 
 function describeAuth(config: NotesConfig): string[] {

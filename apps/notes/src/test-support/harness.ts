@@ -1,15 +1,16 @@
-// The notes app on a database of its own, beside a test identity (@platform/api/testing): users
-// sign in on the identity and call notes with the tokens they got, through the real auth
-// middleware and the session registry the identity writes (the same registry object in-process,
-// or the same Redis keys), so a sign-out or a role change on the identity reaches notes as it
-// would in production.
-import { createSilentLogger } from "@platform/api/server-kit";
-import { type TestHarness, testJwtSecret } from "@platform/api/testing";
-import { createSessionCache, createTokenService, type RequestInfo } from "@platform/auth";
+// The notes app on a database of its own, beside a test identity served over HTTP
+// (@platform/api/testing): users sign in on the identity and call notes with the tokens they got,
+// through the real auth middleware and createSpecialistDeps, as in production: with REDIS_URL,
+// notes reads the identity's registry keys (the test's prefix) on a connection of its own and asks
+// the identity about misses; without it, the identity answers every call.
+import { createSilentLogger, openRedis } from "@platform/api/server-kit";
+import { testJwtSecret, type TestServer } from "@platform/api/testing";
+import type { RequestInfo } from "@platform/auth";
 
 import { createCaller } from "../caller.js";
 import { loadConfig, type NotesConfig } from "../config.js";
 import type { NotesDeps } from "../deps.js";
+import { createNotesAuth } from "../open-deps.js";
 import { createNotesTestDatabase, type NotesTestDatabase } from "./test-database.js";
 
 export function testNotesConfig(env: Record<string, string> = {}): NotesConfig {
@@ -21,35 +22,28 @@ export interface NotesHarness {
   database: NotesTestDatabase;
   /** A caller with no token, or with `Authorization: Bearer <token>`. */
   caller: (token?: string) => ReturnType<typeof createCaller>;
-  callerWith: (request: RequestInfo) => ReturnType<typeof createCaller>;
   close: () => Promise<void>;
 }
 
-/** Notes' deps beside the identity `identity`: its tokens, its registry, its clock. */
-export function createNotesTestDeps(identity: TestHarness, database: NotesTestDatabase): NotesDeps {
-  const config = testNotesConfig();
-  if (config.tokens.kind !== "secret") throw new Error("the test configuration is an HS256 platform");
-  const tokens = createTokenService({ ...config.tokens, accessTokenTtlSeconds: 1, now: identity.clock.now });
-  const { registry } = identity.deps;
-  return {
-    config,
-    prisma: database.prisma,
-    logger: createSilentLogger(),
-    tokens,
-    registry,
-    loadSession: () => Promise.resolve(null),
-    sessionCache: createSessionCache(registry),
-  };
+/** Notes' deps beside `identity` (served): its tokens and clock, its registry's keys, its URL. */
+export async function createNotesTestDeps(identity: TestServer, database: NotesTestDatabase): Promise<NotesDeps> {
+  const config = testNotesConfig({ IDENTITY_URL: identity.url });
+  const logger = createSilentLogger();
+  const redisUrl = process.env.REDIS_URL;
+  const redis = redisUrl ? await openRedis(redisUrl, logger) : undefined;
+  const auth = createNotesAuth(config, redis, { keyPrefix: identity.h.registryKeyPrefix, now: identity.h.clock.now });
+  return { ...auth, config, prisma: database.prisma, logger };
 }
 
-export async function createNotesHarness(identity: TestHarness): Promise<NotesHarness> {
+export async function createNotesHarness(identity: TestServer): Promise<NotesHarness> {
   const database = await createNotesTestDatabase();
-  const deps = createNotesTestDeps(identity, database);
+  const deps = await createNotesTestDeps(identity, database);
   return {
     deps,
     database,
-    caller: (token) => createCaller(deps, token ? { authorization: `Bearer ${token}` } : {}),
-    callerWith: (request) => createCaller(deps, request),
-    close: () => database.drop(),
+    caller: (token) => createCaller(deps, token ? ({ authorization: `Bearer ${token}` } satisfies RequestInfo) : {}),
+    async close() {
+      await Promise.all([deps.registry.close(), database.drop()]);
+    },
   };
 }

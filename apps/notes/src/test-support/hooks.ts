@@ -1,15 +1,15 @@
 // The notes harness in a test file's life cycle (vitest hooks), beside the file's test identity.
-import type { TestHarness, TestServer } from "@platform/api/testing";
+import type { TestServer } from "@platform/api/testing";
 import { afterAll, beforeAll } from "vitest";
 
 import { buildServer } from "../server.js";
 import { createNotesHarness, type NotesHarness } from "./harness.js";
 
 /**
- * The file's notes harness, beside `identity` (from useTestHarness / useTestServer, called first):
- * created before the file's first test, closed after its last.
+ * The file's notes harness, beside `identity` (from useTestServer, called first): created before
+ * the file's first test, closed after its last (before the identity: hooks run in reverse).
  */
-export function useNotesHarness(identity: TestHarness): NotesHarness {
+export function useNotesHarness(identity: TestServer): NotesHarness {
   let current: NotesHarness | undefined;
   beforeAll(async () => {
     current = await createNotesHarness(identity);
@@ -30,7 +30,7 @@ export interface NotesTestServer {
 
 /** The file's notes harness served over real HTTP on a free port, beside a served test identity. */
 export function useNotesTestServer(identity: TestServer): NotesTestServer {
-  const n = useNotesHarness(identity.h);
+  const n = useNotesHarness(identity);
   let server: Awaited<ReturnType<typeof buildServer>> | undefined;
   let url: string | undefined;
   beforeAll(async () => {
