@@ -3,7 +3,7 @@ import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 
 import { createMemoryDeviceTokenStore, deviceLink, type DeviceTokenStore } from "./device-link.js";
-import { sessionLink } from "./session-link.js";
+import { createSessionKeeper, type SessionKeeper, sessionLink } from "./session-link.js";
 import { createMemoryTokenStore, type TokenStore } from "./token-store.js";
 
 export interface ClientOptions {
@@ -55,16 +55,29 @@ export function createClient(options: ClientOptions): IdentityClient {
     });
   // refreshes go around the session link (and carry no access token)
   const refresher = createTRPCClient<AppRouter>({ links: [transport(false)] });
+  const keeper = createSessionKeeper({
+    store: tokenStore,
+    refresh: (refreshToken) => refresher.auth.refresh.mutate({ refreshToken }),
+    ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
+  });
 
-  return createTRPCClient<AppRouter>({
+  const client = createTRPCClient<AppRouter>({
     links: [
       deviceLink(options.deviceTokenStore ?? createMemoryDeviceTokenStore()),
-      sessionLink({
-        store: tokenStore,
-        refresh: (refreshToken) => refresher.auth.refresh.mutate({ refreshToken }),
-        ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
-      }),
+      sessionLink(keeper),
       transport(true),
     ],
   });
+  sessionKeepers.set(client, keeper);
+  return client;
+}
+
+/** The session of each client createClient made, for the specialists' clients that share it. */
+const sessionKeepers = new WeakMap<IdentityClient, SessionKeeper>();
+
+/** The session an identity client keeps; throws for a client createClient did not make. */
+export function sessionKeeperOf(identity: IdentityClient): SessionKeeper {
+  const keeper = sessionKeepers.get(identity);
+  if (!keeper) throw new TypeError("`identity` must be a client made by createClient: its session is shared");
+  return keeper;
 }

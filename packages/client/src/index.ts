@@ -1,7 +1,11 @@
-// The typed client of the identity API. Only types come from the server package (`import type`
-// is erased), so no server code reaches a browser or Node bundle.
+// The typed clients of the platform: the identity API's, and a specialist app's sharing its
+// session (createSpecialistClient; notes' types are here). Only types come from the server
+// packages (`import type` is erased), so no server code reaches a browser or Node bundle.
 export { type ClientOptions, createClient, type IdentityClient } from "./create-client.js";
 export { createMemoryDeviceTokenStore, type DeviceTokenStore } from "./device-link.js";
+export { createNotesClient, type NotesClient } from "./notes-client.js";
+export { createSpecialistClient, type SpecialistClientOptions } from "./specialist-client.js";
 export { createMemoryTokenStore, type StoredSession, type TokenStore } from "./token-store.js";
 export type { AppRouter, ErrorData, RouterInputs, RouterOutputs } from "@platform/api";
+export type { NotesRouter, NotesRouterInputs, NotesRouterOutputs } from "@platform/notes";
 export { TRPCClientError } from "@trpc/client";

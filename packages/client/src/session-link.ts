@@ -1,23 +1,26 @@
-// A tRPC link that keeps the client's session:
-//  - stores the tokens returned by sign-in, sign-up and refresh, and forgets them on sign-out;
-//  - when a call is refused for want of a live session (UNAUTHORIZED with data.reason "session":
-//    typically an expired access token; never a wrong password) and tokens are stored, refreshes
-//    once and retries the call once. Concurrent calls share a single refresh, and a call that
-//    failed with a token that has since been replaced just retries. Sign-out goes the same way,
-//    so an idle client's sign-out still ends the session on the server;
-//  - when the server refuses the refresh (UNAUTHORIZED), the session is gone: the store is
-//    cleared, `onSessionEnd` is called once, and the call fails with its original error. Any
-//    other refresh failure (network, 503, 429) keeps the session and fails the call with the
-//    refresh's error. An aborted call settles at once, even while a refresh is pending.
+// The client's session, kept across every service of the platform:
+//  - a SessionKeeper holds the tokens (the TokenStore) and renews them: when a call is refused for
+//    want of a live session (UNAUTHORIZED with data.reason "session": typically an expired access
+//    token; never a wrong password) and tokens are stored, it refreshes once, always with the
+//    identity service (`auth.refresh`). Concurrent calls share a single refresh, whichever service
+//    they went to, and a call that failed with a token that has since been replaced just retries.
+//    When the identity refuses the refresh (UNAUTHORIZED), the session is gone: the store is
+//    cleared and `onSessionEnd` is called once. Any other refresh failure (network, 503, 429)
+//    keeps the session and fails the call with the refresh's error;
+//  - a sessionLink, one per service's client, retries a call once after a renewal. On the identity's
+//    client it also stores the tokens returned by sign-in, sign-up and refresh, and forgets them on
+//    sign-out (which goes the same way, so an idle client's sign-out still ends the session on the
+//    server). An aborted call settles at once, even while a refresh is pending.
 import type { AppRouter } from "@platform/api";
 import { TRPCClientError, type TRPCLink } from "@trpc/client";
+import type { AnyTRPCRouter } from "@trpc/server";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 
 import type { StoredSession, TokenStore } from "./token-store.js";
 
 const issuingPaths = new Set(["auth.signIn", "auth.signUp", "auth.refresh"]);
 
-export interface SessionLinkOptions {
+export interface SessionKeeperOptions {
   store: TokenStore;
   /** Exchanges a refresh token for new tokens (a call that does not go through this link). */
   refresh: (refreshToken: string) => Promise<StoredSession>;
@@ -29,7 +32,11 @@ function readSession(data: unknown): StoredSession | null {
   return typeof token === "string" && typeof refreshToken === "string" ? { token, refreshToken } : null;
 }
 
-/** `error.data` as the server sends it (the router's error shape): the wire vocabulary, typed. */
+/**
+ * `error.data` as the server sends it: the wire vocabulary, typed by the identity's router. Every
+ * app of the platform formats errors with the same function (@platform/auth), so it reads a
+ * specialist's errors too.
+ */
 const errorData = (error: unknown) =>
   error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data : undefined;
 const needsSession = (error: unknown) => {
@@ -37,9 +44,17 @@ const needsSession = (error: unknown) => {
   return data?.code === "UNAUTHORIZED" && data.reason === "session";
 };
 
-export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions): TRPCLink<AppRouter> {
-  /** What a refresh came to: renewed, the session is gone, or it failed for another reason. */
-  type Renewal = { status: "renewed" } | { status: "ended" } | { status: "failed"; error: unknown };
+/** What a refresh came to: renewed, the session is gone, or it failed for another reason. */
+type Renewal = { status: "renewed" } | { status: "ended" } | { status: "failed"; error: unknown };
+
+/** The session one client setup shares between the identity's client and its specialists' clients. */
+export interface SessionKeeper {
+  readonly store: TokenStore;
+  /** Renews the session after a call failed with `failedToken`: one refresh at a time, for every service. */
+  renew(failedToken: string | undefined): Promise<Renewal>;
+}
+
+export function createSessionKeeper({ store, refresh, onSessionEnd }: SessionKeeperOptions): SessionKeeper {
   let refreshing: Promise<Renewal> | null = null;
 
   function renew(failedToken: string | undefined): Promise<Renewal> {
@@ -64,6 +79,22 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
     return refreshing;
   }
 
+  return { store, renew };
+}
+
+export interface SessionLinkRole {
+  /** The identity's client: keeps the tokens that sign-in, sign-up and refresh return, forgets them on sign-out. */
+  isIdentity: boolean;
+}
+
+export function sessionLink<TRouter extends AnyTRPCRouter = AppRouter>(
+  keeper: SessionKeeper,
+  { isIdentity }: SessionLinkRole = { isIdentity: true },
+): TRPCLink<TRouter> {
+  const { store } = keeper;
+  const issuesTokens = (path: string) => isIdentity && issuingPaths.has(path);
+  const endsSession = (path: string) => isIdentity && path === "auth.signOut";
+
   return () =>
     ({ op, next }) =>
       observable((observer) => {
@@ -81,16 +112,16 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
           const tokenUsed = store.get()?.token;
           subscription = next(op).subscribe({
             next(envelope) {
-              if (issuingPaths.has(op.path)) {
+              if (issuesTokens(op.path)) {
                 const session = readSession("data" in envelope.result ? envelope.result.data : undefined);
                 if (session) store.set(session);
               }
-              if (op.path === "auth.signOut") store.set(null);
+              if (endsSession(op.path)) store.set(null);
               observer.next(envelope);
             },
             error(error) {
-              if (!isRetry && !issuingPaths.has(op.path) && needsSession(error) && store.get()) {
-                void renew(tokenUsed).then((renewal) => {
+              if (!isRetry && !issuesTokens(op.path) && needsSession(error) && store.get()) {
+                void keeper.renew(tokenUsed).then((renewal) => {
                   if (isCancelled) return;
                   if (renewal.status === "renewed") run(true);
                   // a failed refresh fails the call with its own error (e.g. 503), so that a
@@ -100,7 +131,7 @@ export function sessionLink({ store, refresh, onSessionEnd }: SessionLinkOptions
                 });
                 return;
               }
-              if (op.path === "auth.signOut") store.set(null);
+              if (endsSession(op.path)) store.set(null);
               observer.error(error);
             },
             complete: () => {
