@@ -13,7 +13,19 @@ import { defaultRateLimitPolicy, type RateLimitPolicy } from "@platform/auth";
 import { repoRoot } from "@platform/db";
 import { z } from "zod";
 
-import { redactUrl } from "./redact-url.js";
+import {
+  anyText,
+  ConfigError,
+  createReader,
+  oneOf,
+  portNumber,
+  type Rule,
+  trimmedText,
+  urlOf,
+  wholeNumber,
+} from "./config-reader.js";
+
+export { ConfigError };
 
 export const developmentJwtSecret = "development-only-secret-do-not-use-in-production!";
 /** The admin's password when ADMIN_PASSWORD is unset: printed by `pnpm dev`, refused by `pnpm db:seed` in production. */
@@ -57,46 +69,6 @@ export interface Config {
   warnings: string[];
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
-
-/** How one variable is checked, and how a refusal reads: "<NAME> must be <expected>, got <shown value>". */
-interface Rule<T> {
-  schema: z.ZodType<T>;
-  expected: string;
-  /** A refused value as the message shows it; quoted as given unless it is (or holds) a secret. */
-  show?: (given: string) => string;
-}
-
-const quoted = (given: string) => `'${given}'`;
-
-const wholeNumber = (min: number, max: number): Rule<number> => ({
-  schema: z.coerce.number().int().min(min).max(max),
-  expected: `a whole number from ${min} to ${max}`,
-});
-const portNumber: Rule<number> = {
-  schema: z.coerce.number().int().min(0).max(65_535), // 0: any free port (the tests use it)
-  expected: "a port number (0–65535)",
-};
-const oneOf = <const T extends string>(values: readonly [T, ...T[]]): Rule<T> => ({
-  schema: z.enum(values),
-  expected: `one of ${values.join(", ")}`,
-});
-const urlOf = (protocols: [string, ...string[]]): Rule<string> => ({
-  schema: z
-    .string()
-    .trim()
-    .pipe(z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`) })),
-  expected: `a ${protocols.map((protocol) => `${protocol}://`).join(" or ")} URL`,
-  show: (given) => quoted(redactUrl(given)),
-});
-const anyText: Rule<string> = { schema: z.string(), expected: "text" };
-const trimmedText: Rule<string> = { schema: z.string().trim(), expected: "text" };
-
 /** A secret must be random, not merely long: at least this many distinct characters and 3-character runs. */
 const minimumSecretVariety = { characters: 8, runs: 20 };
 const randomSecretHint = "e.g. openssl rand -base64 48";
@@ -118,28 +90,6 @@ const trustProxyRule: Rule<string> = {
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/),
   expected: "true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs",
 };
-
-/** Checks variables one at a time, collecting a problem for each refusal instead of stopping at the first. */
-function createReader(env: NodeJS.ProcessEnv) {
-  const problems: string[] = [];
-  const refused = new Set<string>();
-  /** Every variable this module reads: any other that looks like one of them is probably a typo. */
-  const names = new Set<string>();
-  /** The checked value; undefined when unset (or blank), and when refused (a problem is recorded). */
-  function read<T>(name: string, rule: Rule<T>): T | undefined {
-    names.add(name);
-    const given = env[name];
-    if (given === undefined || given.trim() === "") return undefined;
-    const parsed = rule.schema.safeParse(given);
-    if (parsed.success) return parsed.data;
-    problems.push(`${name} must be ${rule.expected}, got ${(rule.show ?? quoted)(given)}`);
-    refused.add(name);
-    return undefined;
-  }
-  /** Whether a variable was refused: rules between variables say nothing more about it. */
-  const isRefused = (...names: string[]) => names.some((name) => refused.has(name));
-  return { read, isRefused, problems, names };
-}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { read, isRefused, problems, names } = createReader(env);

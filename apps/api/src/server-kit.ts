@@ -5,6 +5,18 @@
 export type { ApiServer } from "./api-server.js";
 export { callFailureOptions } from "./call-failures.js";
 export { developmentJwtSecret } from "./config.js";
+export {
+  anyText,
+  ConfigError,
+  createReader,
+  oneOf,
+  portNumber,
+  quoted,
+  type Rule,
+  trimmedText,
+  urlOf,
+  wholeNumber,
+} from "./config-reader.js";
 export { describeCorsOrigins, registerCors } from "./cors.js";
 export { createDatabaseHint, isMissingDatabase, summarizeDatabaseError } from "./database-errors.js";
 export { registerGracefulClose } from "./graceful-close.js";

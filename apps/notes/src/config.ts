@@ -1,6 +1,7 @@
 // The only module of the notes app that reads the environment: every variable is checked once, at
-// start-up, in one pass, and one failed start lists every problem, each naming its variable (a
-// secret shown by its length, a URL without its password). A blank value counts as unset.
+// start-up, in one pass, the identity's way (config-reader, through @platform/api/server-kit): one
+// failed start lists every problem, each naming its variable (a secret shown by its length, a URL
+// without its password). A blank value counts as unset.
 //
 // The notes app holds no signing key: it checks the identity's tokens with the identity's public
 // keys (AUTH_JWKS_URL, an EdDSA platform) or with the shared secret (JWT_SECRET, an HS256 one).
@@ -12,11 +13,22 @@
 // which owns PORT, so there it reads NOTES_PORT (main.ts is told which by --port-variable).
 import { resolve } from "node:path";
 
-import { developmentJwtSecret, redactUrl } from "@platform/api/server-kit";
+import {
+  anyText,
+  ConfigError,
+  createReader,
+  developmentJwtSecret,
+  oneOf,
+  portNumber,
+  redactUrl,
+  type Rule,
+  trimmedText,
+  urlOf,
+} from "@platform/api/server-kit";
 import { repoRoot } from "@platform/db";
 import { z } from "zod";
 
-export { developmentJwtSecret };
+export { ConfigError, developmentJwtSecret };
 
 export const defaultNotesPort = 3002;
 export const defaultIdentityUrl = "http://127.0.0.1:3001/trpc";
@@ -45,60 +57,11 @@ export interface NotesConfig {
 
 export type PortVariable = "PORT" | "NOTES_PORT";
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
-
-/** How one variable is checked, and how a refusal reads: "<NAME> must be <expected>, got <shown value>". */
-interface Rule<T> {
-  schema: z.ZodType<T>;
-  expected: string;
-  show?: (given: string) => string;
-}
-
-const quoted = (given: string) => `'${given}'`;
-const anyText: Rule<string> = { schema: z.string().trim(), expected: "text" };
-const portNumber: Rule<number> = {
-  schema: z.coerce.number().int().min(0).max(65_535), // 0: any free port (the tests use it)
-  expected: "a port number (0–65535)",
-};
-const oneOf = <const T extends string>(values: readonly [T, ...T[]]): Rule<T> => ({
-  schema: z.enum(values),
-  expected: `one of ${values.join(", ")}`,
-});
-const urlOf = (protocols: [string, ...string[]]): Rule<string> => ({
-  schema: z
-    .string()
-    .trim()
-    .pipe(z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`) })),
-  expected: `a ${protocols.map((protocol) => `${protocol}://`).join(" or ")} URL`,
-  show: (given) => quoted(redactUrl(given)),
-});
 const jwtSecretRule: Rule<string> = {
   schema: z.string().refine((secret) => Buffer.byteLength(secret) >= minimumSecretBytes),
   expected: `at least ${minimumSecretBytes} bytes (the identity's JWT_SECRET)`,
   show: (secret) => `${Buffer.byteLength(secret)} bytes`,
 };
-
-/** Checks variables one at a time, collecting a problem for each refusal instead of stopping at the first. */
-function createReader(env: NodeJS.ProcessEnv) {
-  const problems: string[] = [];
-  const refused = new Set<string>();
-  function read<T>(name: string, rule: Rule<T>): T | undefined {
-    const given = env[name];
-    if (given === undefined || given.trim() === "") return undefined;
-    const parsed = rule.schema.safeParse(given);
-    if (parsed.success) return parsed.data;
-    problems.push(`${name} must be ${rule.expected}, got ${(rule.show ?? quoted)(given)}`);
-    refused.add(name);
-    return undefined;
-  }
-  const isRefused = (...names: string[]) => names.some((name) => refused.has(name));
-  return { read, isRefused, problems };
-}
 
 const isLoopback = (url: string) => ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
 
@@ -115,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     host: read("HOST", anyText) ?? "127.0.0.1",
     port: read(portVariable, portNumber) ?? defaultNotesPort,
     databaseUrl: read("DATABASE_URL", urlOf(["postgres", "postgresql"])),
-    dataDir: read("NOTES_DATA_DIR", anyText) ?? ".data-notes",
+    dataDir: read("NOTES_DATA_DIR", trimmedText) ?? ".data-notes",
     allowEmbedded: read("ALLOW_EMBEDDED", oneOf(["1", "true", "0", "false"])),
     redisUrl: read("REDIS_URL", urlOf(["redis", "rediss"])),
     jwksUrl: read("AUTH_JWKS_URL", urlOf(["http", "https"])),
@@ -123,7 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     jwtIssuer: read("JWT_ISSUER", anyText) ?? "my-platform",
     jwtAudience: read("JWT_AUDIENCE", anyText) ?? "my-platform",
     identityUrl: read("IDENTITY_URL", urlOf(["http", "https"])) ?? defaultIdentityUrl,
-    corsOrigin: read("CORS_ORIGIN", anyText),
+    corsOrigin: read("CORS_ORIGIN", trimmedText),
     logLevel: read("LOG_LEVEL", oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"])) ?? "info",
   };
 
