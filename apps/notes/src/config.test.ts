@@ -31,6 +31,7 @@ describe("loadConfig: development with nothing configured", () => {
       redisUrl: undefined,
       identityUrl: defaultIdentityUrl,
       corsOrigin: true,
+      warnings: [],
     });
     expect(defaultIdentityUrl).toBe("http://127.0.0.1:3001/trpc");
   });
@@ -94,9 +95,11 @@ describe("loadConfig: services and tokens", () => {
     });
   });
 
-  it("refuses AUTH_JWKS_URL and JWT_SECRET together: which platform is it?", () => {
-    expect(problemsOf({ AUTH_JWKS_URL: "https://id.example/jwks.json", JWT_SECRET: secret })).toEqual([
-      expect.stringMatching(/^AUTH_JWKS_URL and JWT_SECRET are both set/) as string,
+  it("with AUTH_JWKS_URL and JWT_SECRET both set (one .env for the identity and notes), uses the keys and says so", () => {
+    const config = loadConfig({ AUTH_JWKS_URL: "https://id.example/jwks.json", JWT_SECRET: secret });
+    expect(config.tokens.kind).toBe("jwks");
+    expect(config.warnings).toEqual([
+      expect.stringMatching(/^AUTH_JWKS_URL is set, so JWT_SECRET is not used/) as string,
     ]);
   });
 
@@ -130,6 +133,12 @@ describe("loadConfig: production refuses the development stand-ins", () => {
     expect(problemsOf({ NODE_ENV: "production" })).toEqual([
       expect.stringMatching(/^AUTH_JWKS_URL .* or JWT_SECRET .* is required in production/) as string,
       expect.stringMatching(/^DATABASE_URL is required in production/) as string,
+    ]);
+  });
+
+  it("with the secret beside AUTH_JWKS_URL: on an EdDSA platform a specialist holds none", () => {
+    expect(problemsOf({ ...production, AUTH_JWKS_URL: "https://id.example/jwks.json", JWT_SECRET: secret })).toEqual([
+      expect.stringMatching(/^JWT_SECRET must not be set beside AUTH_JWKS_URL in production/) as string,
     ]);
   });
 

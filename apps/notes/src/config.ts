@@ -53,6 +53,8 @@ export interface NotesConfig {
   /** true: reflect any origin (development); a list: only those; false: no CORS headers. */
   corsOrigin: true | false | string[];
   logLevel: string;
+  /** What is accepted but worth a line at start-up (names, never values). */
+  warnings: string[];
 }
 
 export type PortVariable = "PORT" | "NOTES_PORT";
@@ -92,18 +94,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
 
   // Rules between variables, in the same pass; a refused variable has its problem listed already.
   const isProduction = vars.nodeEnv === "production";
+  const warnings: string[] = [];
   if (!isRefused("AUTH_JWKS_URL", "JWT_SECRET")) {
     if (vars.jwksUrl !== undefined && vars.jwtSecret !== undefined) {
-      problems.push(
-        "AUTH_JWKS_URL and JWT_SECRET are both set: set AUTH_JWKS_URL on an EdDSA platform (no secret here), JWT_SECRET on an HS256 one",
-      );
+      // in development one .env serves the identity (which keeps JWT_SECRET for refresh tokens) and notes
+      if (isProduction) {
+        problems.push(
+          "JWT_SECRET must not be set beside AUTH_JWKS_URL in production: on an EdDSA platform a specialist holds no secret",
+        );
+      } else
+        warnings.push("AUTH_JWKS_URL is set, so JWT_SECRET is not used here (production refuses the two together)");
     } else if (isProduction && vars.jwksUrl === undefined && vars.jwtSecret === undefined) {
       problems.push(
         "AUTH_JWKS_URL (the identity's /.well-known/jwks.json) or JWT_SECRET (the identity's, on an HS256 platform) is required in production",
       );
     } else if (isProduction && vars.jwtSecret === developmentJwtSecret) {
       problems.push("JWT_SECRET is the development default, which production refuses: set the identity's own");
-    } else if (isProduction && vars.jwksUrl?.startsWith("http:") && !isLoopback(vars.jwksUrl)) {
+    }
+    if (isProduction && vars.jwksUrl?.startsWith("http:") && !isLoopback(vars.jwksUrl)) {
       problems.push(
         `AUTH_JWKS_URL must be https:// in production (keys fetched over plain HTTP can be replaced on the way), got '${redactUrl(vars.jwksUrl)}'`,
       );
@@ -140,5 +148,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     identityUrl: vars.identityUrl,
     corsOrigin: vars.corsOrigin ? vars.corsOrigin.split(",").map((origin) => origin.trim()) : !isProduction,
     logLevel: vars.logLevel,
+    warnings,
   };
 }

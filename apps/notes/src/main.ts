@@ -33,6 +33,7 @@ async function main() {
   if (config.tokens.kind === "secret" && config.tokens.isDevelopmentSecret) {
     logger.warn("JWT_SECRET is not set; using the development-only secret. Never do this in production.");
   }
+  for (const warning of config.warnings) logger.warn(warning);
   await assertPortAvailable(config.host, config.port, config.portVariable);
   const opened = await openDeps(config, logger);
   const server = await buildServer(opened.deps, { onClose: () => opened.close() });
