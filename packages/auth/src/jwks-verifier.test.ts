@@ -2,7 +2,7 @@
 // fetch mocks): the keys it accepts, the ones it refuses, rotation, and what an outage of the JWKS
 // looks like to a caller (503 through initAuth, never UNAUTHORIZED and never access).
 import { createServer as createHttpServer } from "node:http";
-import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { calculateJwkThumbprint } from "jose";
@@ -21,6 +21,7 @@ import {
   type ForgedAccessToken,
   type TestEd25519Key,
   type TestRegistry,
+  withSilentServer,
 } from "./testing.js";
 import { createTokenService } from "./tokens.js";
 
@@ -216,9 +217,9 @@ describe("createJwksTokenVerifier", () => {
     });
 
     it(`a JWKS URL that does not answer: within the fetch timeout (${jwksFetchTimeoutMs} ms, below 2 s)`, async () => {
-      await withSilentServer(async (url) => {
+      await withSilentServer(async (port) => {
         const started = Date.now();
-        await expectOutage(url);
+        await expectOutage(`http://127.0.0.1:${port}/.well-known/jwks.json`);
         expect(Date.now() - started).toBeLessThan(2_000);
       });
     });
@@ -300,16 +301,3 @@ describe("a specialist app's procedures on a JWKS verifier (initAuth)", () => {
     expect(response.status).toBe(503);
   });
 });
-
-/** A TCP server that accepts and never answers: a partitioned JWKS as a client sees it. */
-async function withSilentServer(run: (url: string) => Promise<void>) {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => sockets.add(socket));
-  const port = await listen(server);
-  try {
-    await run(`http://127.0.0.1:${port}/.well-known/jwks.json`);
-  } finally {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
-}

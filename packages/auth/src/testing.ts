@@ -3,6 +3,7 @@
 // In Redis (when REDIS_URL is set) a test file's keys live under a prefix of their own, so test
 // files share one server without seeing each other's sessions.
 import { generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 
 import { TRPCError } from "@trpc/server";
 import argon2 from "argon2";
@@ -231,4 +232,20 @@ export function createTestEd25519Key(): TestEd25519Key {
     privatePem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
   };
+}
+
+/**
+ * Runs `run` with the port of a TCP server on 127.0.0.1 that accepts connections and never
+ * answers: a partitioned Redis, Postgres or JWKS as a client sees it (only its timeouts end a call).
+ */
+export async function withSilentServer(run: (port: number) => Promise<void>): Promise<void> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await run((server.address() as AddressInfo).port);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
