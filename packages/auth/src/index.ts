@@ -31,6 +31,7 @@ export { isKeySetUnavailable, KeySetUnavailableError } from "./key-set-unavailab
 // Ed25519 keys (JWT_ALGORITHM=EdDSA): read from PEM text for the configuration, and published as a JWKS.
 export {
   type Ed25519SigningKeys,
+  type KeyReading,
   type PublishedJwk,
   type PublishedJwks,
   readEd25519PrivateKey,
