@@ -4,13 +4,14 @@
 // its own JWKS (tokens.ts). The rules are token-verifier.ts's, with the algorithm pinned to EdDSA.
 //
 // A token names its key by `kid`; one that names none, or a key the set does not have, is refused
-// (null). Before refusing an unknown kid, jose refetches the set once, at most once per cooldown
-// (so a new key's tokens work as soon as the identity publishes it, and a flood of made-up kids
-// costs the identity one request per cooldown). The key comes from the configured set only: the
-// token's own `jku`, `x5u` and `jwk` headers are never read, so a token cannot choose the key that
-// checks it. When the set cannot be had (unreachable, too slow, not a JWKS), verify throws
-// KeySetUnavailableError, which the procedure middleware answers with 503: never UNAUTHORIZED for
-// an outage, never access without a checked signature.
+// (null). Before refusing an unknown kid, jose refetches the set, at most once per cooldown: a new
+// key's tokens work once the identity publishes it (but are refused within a cooldown of the last
+// fetch, which is why the README's rotation publishes the next key before it signs), and a flood
+// of made-up kids costs the identity one request per cooldown. The key comes from the configured
+// set only: the token's own `jku`, `x5u` and `jwk` headers are never read, so a token cannot
+// choose the key that checks it. When the set cannot be had (unreachable, too slow, not a JWKS),
+// verify throws KeySetUnavailableError, which the procedure middleware answers with 503: never
+// UNAUTHORIZED for an outage, never access without a checked signature.
 //
 // Limits: jose keeps a fetched set for `cacheMaxAgeMs` and refetches after it, so a key removed
 // from the JWKS still verifies here for up to that long (and a token verified before, until it

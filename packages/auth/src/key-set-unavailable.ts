@@ -6,9 +6,9 @@ export const keySetUnavailableCode = "ERR_KEY_SET_UNAVAILABLE";
 
 export class KeySetUnavailableError extends Error {
   readonly code = keySetUnavailableCode;
-  /** `where`: the JWKS URL (never secret), for the log line of the outage. */
+  /** `where`: the JWKS URL, or which JWKS, for the log line of the outage. */
   constructor(cause: unknown, where = "the JWKS") {
-    super(`The identity's signing keys could not be fetched from ${where}`, { cause });
+    super(`No usable signing keys could be had from ${where}`, { cause });
     this.name = "KeySetUnavailableError";
   }
 }
