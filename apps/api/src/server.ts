@@ -4,6 +4,7 @@
 //   GET /health  liveness: the process answers
 //   GET /ready   readiness: a real query against Postgres and a ping of the registry; 503 if either
 //                fails or does not answer within `readyCheckTimeoutMs` (so it answers within 2 s)
+//   GET /.well-known/jwks.json  the public keys that verify access tokens (jwks-route.ts)
 // `buildServer` does not listen; closing the server closes the dependencies (onClose).
 import { errorDetailsOf } from "@platform/auth";
 import { TRPCError } from "@trpc/server";
@@ -14,6 +15,7 @@ import { createContext } from "./context.js";
 import { registerCors } from "./cors.js";
 import type { ApiDeps } from "./deps.js";
 import { registerGracefulClose } from "./graceful-close.js";
+import { registerJwksRoute } from "./jwks-route.js";
 import { RequestLogController } from "./request-log.js";
 import { type AppRouter, appRouter } from "./router.js";
 import { registerSecurityHeaders } from "./security-headers.js";
@@ -139,6 +141,8 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     if (!isReady) void reply.header("retry-after", String(serviceUnavailableRetryAfterSeconds));
     return reply.code(isReady ? 200 : 503).send({ status: isReady ? "ok" : "unavailable", checks });
   });
+
+  registerJwksRoute(server, deps.tokens);
 
   if (options.onClose) server.addHook("onClose", options.onClose);
   return server;
