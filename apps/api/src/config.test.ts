@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { defaultRateLimitPolicy } from "@platform/auth";
+import { createTestEd25519Key } from "@platform/auth/testing";
 import { repoRoot } from "@platform/db";
 import { describe, expect, it } from "vitest";
 
@@ -35,7 +36,13 @@ describe("configuration", () => {
       port: 3001,
       database: { kind: "embedded", dataDir: join(repoRoot, ".data") },
       registry: { kind: "memory" },
-      jwt: { secret: developmentJwtSecret, issuer: "my-platform", audience: "my-platform", isDevelopmentSecret: true },
+      jwt: {
+        secret: developmentJwtSecret,
+        issuer: "my-platform",
+        audience: "my-platform",
+        isDevelopmentSecret: true,
+        accessTokens: { algorithm: "HS256" },
+      },
       accessTokenTtlSeconds: 900,
       sessionTtlSeconds: 30 * 86_400,
       refreshReuseGraceSeconds: 5,
@@ -259,6 +266,91 @@ describe("configuration", () => {
   });
 });
 
+describe("EdDSA access tokens (JWT_ALGORITHM, JWT_PRIVATE_KEY, JWT_ADDITIONAL_PUBLIC_KEYS)", () => {
+  const current = createTestEd25519Key();
+  const previous = createTestEd25519Key();
+  const next = createTestEd25519Key();
+  const rsaPem = generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+  const eddsa = { JWT_ALGORITHM: "EdDSA", JWT_PRIVATE_KEY: current.privatePem };
+  const privateKeyExpected =
+    "JWT_PRIVATE_KEY must be the PKCS#8 PEM of an Ed25519 private key (openssl genpkey -algorithm ed25519 -out jwt-key.pem)";
+  const publicKeysExpected =
+    "JWT_ADDITIONAL_PUBLIC_KEYS must be Ed25519 public keys as SPKI PEMs, one after the other (openssl pkey -in old-key.pem -pubout)";
+  /** The base64 lines of a PEM: key material no message may show. */
+  const materialOf = (pem: string) => pem.split("\n").filter((line) => line && !line.startsWith("-----"));
+
+  it("signs with the private key and publishes the additional public keys", () => {
+    const { accessTokens } = loadConfig({
+      ...eddsa,
+      JWT_ADDITIONAL_PUBLIC_KEYS: `${previous.publicPem}${next.publicPem}`,
+    }).jwt;
+    expect(accessTokens.algorithm).toBe("EdDSA");
+    if (accessTokens.algorithm !== "EdDSA") return;
+    expect(accessTokens.keys.privateKey.equals(current.privateKey)).toBe(true);
+    expect(accessTokens.keys.additionalPublicKeys.map((key) => key.equals(previous.publicKey))).toEqual([true, false]);
+    expect(accessTokens.keys.additionalPublicKeys[1]?.equals(next.publicKey)).toBe(true);
+  });
+
+  it("needs no additional keys, and takes a PEM whose line breaks are written out (\\n)", () => {
+    const oneLine = current.privatePem.replace(/\n/g, "\\n");
+    expect(loadConfig({ ...eddsa, JWT_PRIVATE_KEY: oneLine }).jwt.accessTokens).toMatchObject({
+      algorithm: "EdDSA",
+      keys: { additionalPublicKeys: [] },
+    });
+  });
+
+  it.each([
+    [{ JWT_ALGORITHM: "RS256" }, "JWT_ALGORITHM must be one of HS256, EdDSA, got 'RS256'"],
+    [
+      { JWT_ALGORITHM: "EdDSA" },
+      "JWT_PRIVATE_KEY is required when JWT_ALGORITHM=EdDSA (openssl genpkey -algorithm ed25519 -out jwt-key.pem)",
+    ],
+    [{ ...eddsa, JWT_PRIVATE_KEY: rsaPem }, `${privateKeyExpected}, got a private key of type 'rsa'`],
+    [{ ...eddsa, JWT_PRIVATE_KEY: current.publicPem }, `${privateKeyExpected}, got a PEM block labelled 'PUBLIC KEY'`],
+    [
+      { ...eddsa, JWT_PRIVATE_KEY: "hunter2-key" },
+      `${privateKeyExpected}, got text that is not a PEM key (11 characters)`,
+    ],
+    [
+      { ...eddsa, JWT_ADDITIONAL_PUBLIC_KEYS: `${previous.publicPem}${previous.privatePem}` },
+      `${publicKeysExpected}, got a private key (block 2 of 2): only public keys belong here`,
+    ],
+    [
+      { JWT_PRIVATE_KEY: current.privatePem },
+      "JWT_PRIVATE_KEY is set, but JWT_ALGORITHM is HS256, which does not use it: set JWT_ALGORITHM=EdDSA",
+    ],
+    [
+      { JWT_ALGORITHM: "HS256", JWT_ADDITIONAL_PUBLIC_KEYS: previous.publicPem },
+      "JWT_ADDITIONAL_PUBLIC_KEYS is set, but JWT_ALGORITHM is HS256, which does not use it: set JWT_ALGORITHM=EdDSA",
+    ],
+  ])("%j reads: %s", (env, message) => {
+    expect(problemsOf(env)).toEqual([message]);
+  });
+
+  it("never echoes a key, whatever is wrong with it", () => {
+    const message = refusalOf({
+      JWT_ALGORITHM: "EdDSA",
+      JWT_PRIVATE_KEY: rsaPem,
+      JWT_ADDITIONAL_PUBLIC_KEYS: current.privatePem,
+    })?.message;
+    expect(message).toContain("JWT_PRIVATE_KEY must be");
+    expect(message).toContain("JWT_ADDITIONAL_PUBLIC_KEYS must be");
+    for (const line of [...materialOf(rsaPem), ...materialOf(current.privatePem)]) expect(message).not.toContain(line);
+  });
+
+  it("in production, still needs JWT_SECRET (it keys the refresh and device tokens), and says so", () => {
+    expect(problemsOf({ NODE_ENV: "production", ...productionServices, ...eddsa })).toEqual([
+      "JWT_SECRET is required in production (at least 32 random bytes; with EdDSA too, for the refresh and device tokens)",
+    ]);
+    expect(loadConfig({ ...production, ...eddsa }).jwt).toMatchObject({
+      secret: strongSecret,
+      accessTokens: { algorithm: "EdDSA" },
+    });
+  });
+});
+
 describe("unknown variables that look like ours", () => {
   const warningsOf = (env: Record<string, string>) => loadConfig(env).warnings;
 
@@ -276,7 +368,7 @@ describe("unknown variables that look like ours", () => {
     ],
     [
       "JWT_EXPIRES_IN",
-      "JWT_EXPIRES_IN is not a setting of this service and is ignored (the JWT_ settings are JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET)",
+      "JWT_EXPIRES_IN is not a setting of this service and is ignored (the JWT_ settings are JWT_ADDITIONAL_PUBLIC_KEYS, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, JWT_PRIVATE_KEY, JWT_SECRET)",
     ],
     [
       "REDIS_PASSWORD",

@@ -7,9 +7,22 @@
 // before it listens (predictable is only a warning elsewhere). Warnings, which never stop a start,
 // also name variables that look like ours but are not (a misspelt CORS_ORIGINS would otherwise be
 // silently ignored); they name variables only, never values.
+//
+// Access tokens are HS256 with JWT_SECRET by default. JWT_ALGORITHM=EdDSA signs them with
+// JWT_PRIVATE_KEY (an Ed25519 key, shown in a refusal by its PEM label or key type, never its
+// content) so that the platform's other apps verify them with public keys only; JWT_SECRET is still
+// required in production then, because it also keys the refresh and device tokens (deps.ts).
+import type { KeyObject } from "node:crypto";
 import { resolve } from "node:path";
 
-import { defaultRateLimitPolicy, type RateLimitPolicy } from "@platform/auth";
+import {
+  defaultRateLimitPolicy,
+  type Ed25519SigningKeys,
+  type KeyReading,
+  type RateLimitPolicy,
+  readEd25519PrivateKey,
+  readEd25519PublicKeys,
+} from "@platform/auth";
 import { repoRoot } from "@platform/db";
 import { z } from "zod";
 
@@ -44,7 +57,15 @@ export interface Config {
   database: { kind: "server"; url: string } | { kind: "embedded"; dataDir: string };
   /** Redis (shared by every instance), or this process's memory (one instance only). */
   registry: { kind: "redis"; url: string } | { kind: "memory" };
-  jwt: { secret: string; issuer: string; audience: string; isDevelopmentSecret: boolean };
+  jwt: {
+    /** Keys the refresh and device tokens always, and the access tokens with HS256. */
+    secret: string;
+    issuer: string;
+    audience: string;
+    isDevelopmentSecret: boolean;
+    /** What signs access tokens: JWT_SECRET (HS256), or an Ed25519 key whose public keys are published (EdDSA). */
+    accessTokens: { algorithm: "HS256" } | { algorithm: "EdDSA"; keys: Ed25519SigningKeys };
+  };
   accessTokenTtlSeconds: number;
   sessionTtlSeconds: number;
   /** A spent refresh token replayed within this many seconds gets the same result (two tabs), not a revocation. */
@@ -82,6 +103,29 @@ const adminPasswordRule: Rule<string> = {
   expected: "8 to 128 characters",
   show: (password) => `${password.length} characters`,
 };
+/** A key read from PEM text; a refusal shows what the text held (a PEM label, a key type), never the key. */
+const pemKeys = <T>(read: (text: string) => KeyReading<T>, expected: string): Rule<T> => ({
+  schema: z.string().transform((text, context) => {
+    const reading = read(text);
+    if (reading.ok) return reading.key;
+    context.addIssue({ code: "custom", message: reading.got });
+    return z.NEVER;
+  }),
+  expected,
+  show: (text) => {
+    const reading = read(text);
+    return reading.ok ? "a key" : reading.got;
+  },
+});
+const generateKeyHint = "openssl genpkey -algorithm ed25519 -out jwt-key.pem";
+const jwtPrivateKeyRule: Rule<KeyObject> = pemKeys(
+  readEd25519PrivateKey,
+  `the PKCS#8 PEM of an Ed25519 private key (${generateKeyHint})`,
+);
+const jwtPublicKeysRule: Rule<KeyObject[]> = pemKeys(
+  readEd25519PublicKeys,
+  "Ed25519 public keys as SPKI PEMs, one after the other (openssl pkey -in old-key.pem -pubout)",
+);
 const emailAddress: Rule<string> = { schema: z.email(), expected: "an email address" };
 const trustProxyRule: Rule<string> = {
   schema: z
@@ -105,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: read("JWT_SECRET", jwtSecretRule),
     jwtIssuer: read("JWT_ISSUER", anyText) ?? "my-platform",
     jwtAudience: read("JWT_AUDIENCE", anyText) ?? "my-platform",
+    jwtAlgorithm: read("JWT_ALGORITHM", oneOf(["HS256", "EdDSA"])) ?? "HS256",
+    jwtPrivateKey: read("JWT_PRIVATE_KEY", jwtPrivateKeyRule),
+    jwtAdditionalPublicKeys: read("JWT_ADDITIONAL_PUBLIC_KEYS", jwtPublicKeysRule),
     accessTokenTtlSeconds: read("ACCESS_TOKEN_TTL_SECONDS", wholeNumber(30, 86_400)) ?? 900,
     sessionTtlDays: read("SESSION_TTL_DAYS", wholeNumber(1, 365)) ?? 30,
     refreshReuseGraceSeconds: read("REFRESH_REUSE_GRACE_SECONDS", wholeNumber(0, 60)) ?? 5,
@@ -130,9 +177,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // rules are skipped: its own problem is already listed.
   const isProduction = vars.nodeEnv === "production";
   const predictable = vars.jwtSecret === undefined ? undefined : describePredictableSecret(vars.jwtSecret);
+  const isEdDSA = vars.jwtAlgorithm === "EdDSA";
   if (isProduction && !isRefused("JWT_SECRET")) {
     if (vars.jwtSecret === undefined) {
-      problems.push(`JWT_SECRET is required in production (at least ${minimumSecretBytes} random bytes)`);
+      const alsoWithEdDSA = isEdDSA ? "; with EdDSA too, for the refresh and device tokens" : "";
+      problems.push(
+        `JWT_SECRET is required in production (at least ${minimumSecretBytes} random bytes${alsoWithEdDSA})`,
+      );
     } else if (vars.jwtSecret === developmentJwtSecret) {
       problems.push("JWT_SECRET is the development default, which production refuses: set one of your own");
     } else if (predictable) {
@@ -145,6 +196,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     warnings.push(
       `JWT_SECRET is predictable (${predictable}): production refuses it; use random bytes, ${randomSecretHint}`,
     );
+  }
+  if (isEdDSA && vars.jwtPrivateKey === undefined && !isRefused("JWT_PRIVATE_KEY")) {
+    problems.push(`JWT_PRIVATE_KEY is required when JWT_ALGORITHM=EdDSA (${generateKeyHint})`);
+  }
+  if (!isEdDSA && !isRefused("JWT_ALGORITHM")) {
+    // a key that signs nothing: most likely JWT_ALGORITHM=EdDSA was forgotten, and the other apps
+    // would find no key in the JWKS
+    const unused = { JWT_PRIVATE_KEY: vars.jwtPrivateKey, JWT_ADDITIONAL_PUBLIC_KEYS: vars.jwtAdditionalPublicKeys };
+    for (const [name, value] of Object.entries(unused)) {
+      if (value !== undefined) {
+        problems.push(`${name} is set, but JWT_ALGORITHM is HS256, which does not use it: set JWT_ALGORITHM=EdDSA`);
+      }
+    }
   }
   const allowEmbedded = vars.allowEmbedded === "1" || vars.allowEmbedded === "true";
   if (
@@ -188,6 +252,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       issuer: vars.jwtIssuer,
       audience: vars.jwtAudience,
       isDevelopmentSecret: jwtSecret === developmentJwtSecret,
+      accessTokens:
+        isEdDSA && vars.jwtPrivateKey
+          ? {
+              algorithm: "EdDSA",
+              keys: { privateKey: vars.jwtPrivateKey, additionalPublicKeys: vars.jwtAdditionalPublicKeys ?? [] },
+            }
+          : { algorithm: "HS256" },
     },
     accessTokenTtlSeconds: vars.accessTokenTtlSeconds,
     sessionTtlSeconds: vars.sessionTtlDays * 24 * 60 * 60,

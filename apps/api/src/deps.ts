@@ -15,6 +15,7 @@ import {
   type RateLimiter,
   type RefreshTokenService,
   type SessionRegistry,
+  type TokenService,
   type UserCache,
 } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
@@ -29,6 +30,8 @@ import { type AuditedBlocks, createAuditedBlocks } from "./sign-in-limits.js";
 import type { PublicUser } from "./user-select.js";
 
 export interface ApiDeps extends AuthDeps {
+  /** The identity signs access tokens too, and publishes the keys that verify them (GET /.well-known/jwks.json). */
+  tokens: TokenService;
   config: Config;
   prisma: PrismaClient;
   loadSession: PostgresSessionSource;
@@ -93,7 +96,14 @@ export function createDeps({
   logger,
   now = () => new Date(),
 }: CreateDepsOptions): ApiDeps {
-  const tokens = createTokenService({ ...config.jwt, accessTokenTtlSeconds: config.accessTokenTtlSeconds, now });
+  const { secret, issuer, audience, accessTokens } = config.jwt;
+  const tokens = createTokenService({
+    issuer,
+    audience,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    now,
+    ...(accessTokens.algorithm === "EdDSA" ? { ed25519: accessTokens.keys } : { secret }),
+  });
 
   const refreshTokens = createRefreshTokenService(config.jwt.secret);
   const registryLag = createRegistryLag();

@@ -2,6 +2,7 @@ import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDeps } from "./deps.js";
+import { jwksMaxAgeSeconds, jwksPath } from "./jwks-route.js";
 import { buildServer } from "./server.js";
 import { createTestHarness, type TestHarness } from "./test-support/harness.js";
 import { servings } from "./test-support/servings.js";
@@ -17,10 +18,10 @@ const json = (body: unknown) => ({
   payload: JSON.stringify({ json: body }),
 });
 
-const expectApiHeaders = (response: LightMyRequestResponse) => {
+const expectApiHeaders = (response: LightMyRequestResponse, cacheControl = "no-store") => {
   expect(response.headers).toMatchObject({
     "x-content-type-options": "nosniff",
-    "cache-control": "no-store",
+    "cache-control": cacheControl,
     "referrer-policy": "no-referrer",
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
     "x-frame-options": "DENY",
@@ -54,6 +55,24 @@ describe.each(servings)("security headers, served %s", (serving) => {
     const response = await server.inject(request);
     expect(response.statusCode).toBe(status);
     expectApiHeaders(response);
+  });
+
+  it(`on GET ${jwksPath}, whose Cache-Control alone is public (its keys are)`, async () => {
+    const response = await server.inject({ method: "GET", url: jwksPath });
+    expect(response.statusCode).toBe(200);
+    expectApiHeaders(response, `public, max-age=${jwksMaxAgeSeconds}`);
+  });
+
+  it(`on an error of GET ${jwksPath}, which is never cacheable`, async () => {
+    const tokens = { ...h.deps.tokens, publishedKeys: () => Promise.reject(new Error("no keys today")) };
+    const broken = await buildServer({ ...h.deps, tokens }, { serving });
+    try {
+      const response = await broken.inject({ method: "GET", url: jwksPath });
+      expect(response.statusCode).toBe(500);
+      expectApiHeaders(response);
+    } finally {
+      await broken.close();
+    }
   });
 
   it("on a tRPC success that carries tokens", async () => {

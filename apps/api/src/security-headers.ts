@@ -10,7 +10,16 @@
 //   Strict-Transport-Security                HTTPS only, for a year (browsers ignore it over HTTP)
 // Fastify sends no X-Powered-By or Server header. One hook per response, setting constant values
 // (plain hooks rather than @fastify/helmet, whose defaults are for HTML pages).
+// One exception, declared by the route itself: a route whose answer is public (the JWKS) may name
+// its own Cache-Control in its config, used on its 200 answers only (an error is never cached).
 import type { ApiServer } from "./api-server.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Replaces `no-store` on this route's 200 answers: only for public content (jwks-route.ts). */
+    cacheControl?: string;
+  }
+}
 
 const securityHeaders: Readonly<Record<string, string>> = {
   "cache-control": "no-store",
@@ -27,6 +36,8 @@ export function registerSecurityHeaders(server: ApiServer): void {
     // tRPC's own Response headers, which Fastify applies after these, name none of them (only its
     // subscriptions would set a Cache-Control, and this API has none)
     void reply.headers(securityHeaders);
+    const { cacheControl } = reply.routeOptions.config;
+    if (cacheControl !== undefined && reply.statusCode === 200) void reply.header("cache-control", cacheControl);
     done(null, payload);
   });
 }

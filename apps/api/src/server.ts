@@ -1,7 +1,8 @@
 // The HTTP server: Fastify with security headers on every response (security-headers.ts), CORS
 // (cors.ts), the tRPC router under /trpc (trpc-http/trpc-route.ts), one log line per request
 // (request-log.ts), the probes (probes.ts: /health, and /ready from a real query against Postgres
-// and a ping of the registry), and a failed call's Retry-After and log line (call-failures.ts).
+// and a ping of the registry), a failed call's Retry-After and log line (call-failures.ts), and
+//   GET /.well-known/jwks.json  the public keys that verify access tokens (jwks-route.ts)
 // `buildServer` does not listen; closing the server closes the dependencies (onClose).
 import { fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify from "fastify";
@@ -11,6 +12,7 @@ import { createContext } from "./context.js";
 import { registerCors } from "./cors.js";
 import type { ApiDeps } from "./deps.js";
 import { registerGracefulClose } from "./graceful-close.js";
+import { registerJwksRoute } from "./jwks-route.js";
 import { registerProbes } from "./probes.js";
 import { RequestLogController } from "./request-log.js";
 import { type AppRouter, appRouter } from "./router.js";
@@ -75,6 +77,8 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     database: () => deps.prisma.$queryRaw`SELECT 1`,
     registry: () => deps.registry.ping(),
   });
+
+  registerJwksRoute(server, deps.tokens);
 
   if (options.onClose) server.addHook("onClose", options.onClose);
   return server;

@@ -16,7 +16,13 @@ import {
   StartupError,
   summarizeDatabaseError,
 } from "@platform/api/server-kit";
-import { type AuthDeps, createSpecialistDeps, createTokenService } from "@platform/auth";
+import {
+  type AuthDeps,
+  createJwksTokenVerifier,
+  createSpecialistDeps,
+  createTokenService,
+  type TokenVerifier,
+} from "@platform/auth";
 import { createDatabase, databaseNameOf, startEmbeddedPostgres } from "@platform/db";
 import type { Redis } from "ioredis";
 
@@ -103,12 +109,13 @@ export function createNotesAuth(
   redis: Redis | undefined,
   options: { keyPrefix?: string | undefined; now?: () => Date } = {},
 ): AuthDeps {
-  if (config.tokens.kind === "jwks") {
-    throw new StartupError("AUTH_JWKS_URL is not supported by this build yet: set JWT_SECRET (an HS256 platform)");
-  }
-  const { secret, issuer, audience } = config.tokens;
-  // the identity signs and decides the tokens' lifetime; notes only verifies (the TTL is unused)
-  const tokens = createTokenService({ secret, issuer, audience, accessTokenTtlSeconds: 1, now: options.now });
+  const { now } = options;
+  const tokens: TokenVerifier =
+    config.tokens.kind === "jwks"
+      ? // the identity's public keys: nothing here can mint a token; the JWKS away is a 503
+        createJwksTokenVerifier({ ...config.tokens, now })
+      : // the shared secret of an HS256 platform (the TTL is the signer's business: notes signs nothing)
+        createTokenService({ ...config.tokens, accessTokenTtlSeconds: 1, now });
   return createSpecialistDeps({ tokens, redis, identityUrl: config.identityUrl, keyPrefix: options.keyPrefix });
 }
 

@@ -8,7 +8,7 @@
 // Returns null for every invalid path; the procedure middleware chooses the error.
 import type { RequestInfo } from "./init-auth.js";
 import type { SessionRegistry, UserRoles } from "./session-registry.js";
-import type { TokenService } from "./tokens.js";
+import type { TokenVerifier } from "./token-verifier.js";
 import { createUserCache, type UserCache } from "./user-cache.js";
 
 export interface Principal {
@@ -38,7 +38,8 @@ export interface AccessDenial {
 }
 
 export interface AuthDeps {
-  tokens: TokenService;
+  /** Checks access tokens: the identity's token service, or another app's verifier (createJwksTokenVerifier). */
+  tokens: TokenVerifier;
   registry: SessionRegistry;
   loadSession: SessionSource;
   /**

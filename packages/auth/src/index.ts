@@ -25,10 +25,25 @@ export { type ErrorData, type ErrorShape, type InputIssue } from "./error-format
 export { errorDetailsOf, platformErrors, type UnauthorizedReason } from "./errors.js";
 export { isServiceUnavailable, ServiceUnreachableError } from "./service-errors.js";
 
-// Tokens: short-lived access JWTs and rotating refresh tokens; device tokens for the sign-in back-off.
+// Tokens: short-lived access JWTs (HS256 or EdDSA) and rotating refresh tokens; device tokens for the sign-in back-off.
 export { createDeviceTokenService, type DeviceTokenService } from "./device-tokens.js";
 export { createRefreshTokenService, type RefreshTokenService } from "./refresh-tokens.js";
-export { createTokenService, type TokenService } from "./tokens.js";
+export { createTokenService, type TokenService, type TokenServiceOptions } from "./tokens.js";
+// What AuthDeps.tokens needs: checks tokens (an app other than the identity gets no way to mint one).
+export { type AccessTokenClaims, type TokenVerifier } from "./token-verifier.js";
+// An app other than the identity: verifies EdDSA tokens against the identity's JWKS (a URL or JSON).
+export { createJwksTokenVerifier, type JwksTokenVerifierOptions } from "./jwks-verifier.js";
+// The error such a verifier throws when the JWKS cannot be had: an outage (503), not a refusal.
+export { KeySetUnavailableError } from "./key-set-unavailable.js";
+// Ed25519 keys (JWT_ALGORITHM=EdDSA): read from PEM text for the configuration, and published as a JWKS.
+export {
+  type Ed25519SigningKeys,
+  type KeyReading,
+  type PublishedJwk,
+  type PublishedJwks,
+  readEd25519PrivateKey,
+  readEd25519PublicKeys,
+} from "./signing-keys.js";
 
 // The session registry every instance and app shares (Redis), or one process's (in-process).
 export { createMemorySessionRegistry } from "./memory-session-registry.js";

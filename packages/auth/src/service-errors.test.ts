@@ -1,27 +1,17 @@
-import { type AddressInfo, createServer, type Socket } from "node:net";
-
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 
 import { isServiceUnavailable, ServiceUnreachableError } from "./service-errors.js";
-
-/** A TCP server that accepts and never answers: a partitioned Redis as a client sees it. */
-async function withSilentServer(run: (url: string) => Promise<void>) {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  try {
-    await run(`redis://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  } finally {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
+import { withSilentServer } from "./testing.js";
 
 describe("isServiceUnavailable: timeouts (a partition only ever shows as one)", () => {
   it("ioredis's commandTimeout", async () => {
-    await withSilentServer(async (url) => {
-      const redis = new Redis(url, { commandTimeout: 50, enableReadyCheck: false, maxRetriesPerRequest: 0 });
+    await withSilentServer(async (port) => {
+      const redis = new Redis(`redis://127.0.0.1:${port}`, {
+        commandTimeout: 50,
+        enableReadyCheck: false,
+        maxRetriesPerRequest: 0,
+      });
       redis.on("error", () => {}); // its handshake times out too, and reconnects: not this test's business
       try {
         const error = await redis.get("key").catch((caught: unknown) => caught);

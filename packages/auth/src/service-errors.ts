@@ -1,8 +1,8 @@
-// Is an error a backing service (Postgres, Redis) being unreachable, or not answering in time,
-// rather than a bug? Those are answered with SERVICE_UNAVAILABLE (503) so clients and load
-// balancers can retry. Timeouts count: during a partition nothing is refused or reset, calls only
-// wait, and the drivers' timeouts (apps/api/src/redis-connection.ts, packages/db/src/client.ts)
-// are what ends them.
+// Is an error a backing service (Postgres, Redis, the identity's JWKS) being unreachable, or not
+// answering in time, rather than a bug? Those are answered with SERVICE_UNAVAILABLE (503) so
+// clients and load balancers can retry. Timeouts count: during a partition nothing is refused or
+// reset, calls only wait, and the drivers' timeouts (apps/api/src/redis-connection.ts,
+// packages/db/src/client.ts, the JWKS fetch's in jwks-verifier.ts) are what ends them.
 const networkErrorCodes = new Set([
   "ECONNREFUSED",
   "ECONNRESET",

@@ -2,12 +2,13 @@
 // move by hand, and the helpers that more than one test file needs (one definition each).
 // In Redis (when REDIS_URL is set) a test file's keys live under a prefix of their own, so test
 // files share one server without seeing each other's sessions.
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 
 import { TRPCError } from "@trpc/server";
 import argon2 from "argon2";
 import { Redis } from "ioredis";
-import { SignJWT, UnsecuredJWT } from "jose";
+import { type JWTHeaderParameters, SignJWT, UnsecuredJWT } from "jose";
 
 export { type ApiKeyOwners, forgetApiKeys } from "./forget-api-keys.js";
 import { createLocalChangeFeed } from "./change-feed.js";
@@ -177,9 +178,13 @@ function trpcCodeOf(error: unknown): string | undefined {
 
 /** What goes into a forged access token; `null` leaves the claim out. */
 export interface ForgedAccessToken {
-  /** The signing key (ignored for alg "none"). */
-  secret: string;
-  alg?: "HS256" | "HS384" | "HS512" | "none";
+  /** The HMAC secret (ignored for alg "none", and when `key` is given). */
+  secret?: string;
+  /** The signing key instead of `secret`: an Ed25519 private key for EdDSA, or any bytes for an HMAC. */
+  key?: KeyObject | Uint8Array;
+  alg?: "HS256" | "HS384" | "HS512" | "EdDSA" | "none";
+  /** More header parameters (`kid`, `jku`, `jwk`...); `alg` is `alg`'s. */
+  header?: Omit<JWTHeaderParameters, "alg">;
   issuer: string;
   audience: string;
   userId: string;
@@ -199,13 +204,51 @@ export async function forgeAccessToken(token: ForgedAccessToken): Promise<string
     ...(token.roles ? { roles: [...token.roles] } : {}),
   };
   const alg = token.alg ?? "HS256";
-  const jwt = alg === "none" ? new UnsecuredJWT(payload) : new SignJWT(payload).setProtectedHeader({ alg });
+  const jwt =
+    alg === "none" ? new UnsecuredJWT(payload) : new SignJWT(payload).setProtectedHeader({ ...token.header, alg });
   jwt.setSubject(token.userId).setIssuer(token.issuer).setAudience(token.audience).setIssuedAt(seconds(token.issuedAt));
   if (expiresAt) jwt.setExpirationTime(seconds(expiresAt));
-  return jwt instanceof UnsecuredJWT ? jwt.encode() : jwt.sign(new TextEncoder().encode(token.secret));
+  if (jwt instanceof UnsecuredJWT) return jwt.encode();
+  return jwt.sign(token.key ?? new TextEncoder().encode(token.secret ?? ""));
 }
 
 /** An argon2id hash with weaker parameters than passwordHashOptions: one that needs a rehash. */
 export function hashWithWeakParameters(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+}
+
+/** A fresh Ed25519 key pair, as objects and as the PEM text JWT_PRIVATE_KEY / JWT_ADDITIONAL_PUBLIC_KEYS carry. */
+export interface TestEd25519Key {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** PKCS#8, as `openssl genpkey -algorithm ed25519` writes it. */
+  privatePem: string;
+  /** SPKI, as `openssl pkey -pubout` writes it. */
+  publicPem: string;
+}
+
+export function createTestEd25519Key(): TestEd25519Key {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return {
+    privateKey,
+    publicKey,
+    privatePem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
+}
+
+/**
+ * Runs `run` with the port of a TCP server on 127.0.0.1 that accepts connections and never
+ * answers: a partitioned Redis, Postgres or JWKS as a client sees it (only its timeouts end a call).
+ */
+export async function withSilentServer(run: (port: number) => Promise<void>): Promise<void> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await run((server.address() as AddressInfo).port);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }

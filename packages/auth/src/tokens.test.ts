@@ -1,8 +1,15 @@
-import { type JWTPayload, SignJWT } from "jose";
+import { calculateJwkThumbprint, type JWTPayload, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 
-import { createTestClock, forgeAccessToken, type ForgedAccessToken } from "./testing.js";
-import { accessTokenClockToleranceSeconds, createTokenService } from "./tokens.js";
+import {
+  createTestClock,
+  createTestEd25519Key,
+  forgeAccessToken,
+  type ForgedAccessToken,
+  type TestEd25519Key,
+} from "./testing.js";
+import { accessTokenClockToleranceSeconds } from "./token-verifier.js";
+import { createTokenService } from "./tokens.js";
 
 const secret = "a-test-secret-that-is-long-enough-0123456789";
 const options = { secret, issuer: "test-issuer", audience: "test-audience", accessTokenTtlSeconds: 900 };
@@ -153,5 +160,110 @@ describe("access tokens", () => {
       }),
     ).toString("base64url");
     expect(await tokens.verify(`${header ?? ""}.${payload}.${signature ?? ""}`)).toBeNull();
+  });
+});
+
+describe("EdDSA access tokens (an Ed25519 key signs, the published public keys verify)", () => {
+  const current = createTestEd25519Key();
+  const previous = createTestEd25519Key();
+  const stranger = createTestEd25519Key();
+  const { secret: _, ...common } = options;
+  /** The identity's token service signing with `current`, verifying with `additional` too. */
+  const eddsa = (additional = [previous.publicKey], now?: () => Date) =>
+    createTokenService({
+      ...common,
+      ed25519: { privateKey: current.privateKey, additionalPublicKeys: additional },
+      now,
+    });
+  const kidOf = (key: TestEd25519Key) => calculateJwkThumbprint(key.publicKey);
+  /** A token like the identity's, signed by `key` and naming `kid` (default: the key's own). */
+  const forgeSigned = async (key: TestEd25519Key, changes: Partial<ForgedAccessToken> = {}) =>
+    forge({ alg: "EdDSA", key: key.privateKey, header: { kid: await kidOf(key) }, ...changes });
+  /** The bytes of the public key's `x`: what an HS256 forger might try as the secret. */
+  const rawPublicKey = Buffer.from(String(current.publicKey.export({ format: "jwk" }).x), "base64url");
+
+  it("round-trips the user, the session, the roles and the expiry", async () => {
+    const clock = createTestClock(new Date("2026-01-01T00:00:00Z"));
+    const tokens = eddsa([], clock.now);
+    expect(await tokens.verify(await tokens.sign(claims))).toEqual({
+      userId: "user_1",
+      sessionId: "session_1",
+      roles: ["user"],
+      expiresAt: new Date("2026-01-01T00:15:00Z"),
+    });
+  });
+
+  it("names its key in every header: kid is the RFC 7638 thumbprint of the signing key", async () => {
+    const { header, payload } = decode(await eddsa().sign(claims));
+    expect(header).toEqual({ alg: "EdDSA", typ: "JWT", kid: await kidOf(current) });
+    expect(payload).toMatchObject({ iss: "test-issuer", aud: "test-audience", sub: "user_1", sid: "session_1" });
+  });
+
+  it("publishes the signing key's public part and the additional keys, nothing private", async () => {
+    const published = await eddsa().publishedKeys();
+    expect(published.keys.map(({ kid }) => kid)).toEqual([await kidOf(current), await kidOf(previous)]);
+    const { d } = current.privateKey.export({ format: "jwk" });
+    expect(JSON.stringify(published)).not.toContain(d);
+    expect(published.keys.every((jwk) => !("d" in jwk))).toBe(true);
+  });
+
+  it("an HS256 service publishes no key", async () => {
+    expect(await createTokenService(options).publishedKeys()).toEqual({ keys: [] });
+  });
+
+  it("accepts a token forged with every part right (so the refusals below are each for one part)", async () => {
+    expect(await eddsa().verify(await forgeSigned(current))).toMatchObject(claims);
+  });
+
+  it.each([
+    ["HS256 keyed with the public key's PEM (algorithm confusion)", () => forge({ secret: current.publicPem })],
+    ["HS256 keyed with the public key's raw bytes", () => forge({ key: rawPublicKey })],
+    [
+      "HS256 keyed with the PEM and naming the key",
+      async () => forge({ secret: current.publicPem, header: { kid: await kidOf(current) } }),
+    ],
+    ["alg: none", () => forge({ alg: "none" })],
+    ["an unknown key with its own kid", () => forgeSigned(stranger)],
+    [
+      "an unknown key naming the signing key's kid",
+      async () => forgeSigned(stranger, { header: { kid: await kidOf(current) } }),
+    ],
+    [
+      "the previous key naming the current key's kid",
+      async () => forgeSigned(previous, { header: { kid: await kidOf(current) } }),
+    ],
+    ["the right key, no kid", () => forgeSigned(current, { header: {} })],
+    [
+      "an unknown key that carries itself in a jwk header",
+      async () =>
+        forgeSigned(stranger, {
+          header: { kid: await kidOf(stranger), jwk: stranger.publicKey.export({ format: "jwk" }) },
+        }),
+    ],
+    ["the right key, a wrong issuer", () => forgeSigned(current, { issuer: "someone-else" })],
+    ["the right key, a wrong audience", () => forgeSigned(current, { audience: "another-app" })],
+    ["the right key, no sid", () => forgeSigned(current, { sessionId: null })],
+    ["the right key, issued an hour ahead", () => forgeSigned(current, { issuedAt: new Date(Date.now() + 3_600_000) })],
+  ])("rejects %s", async (_, makeToken) => {
+    expect(await eddsa().verify(await makeToken())).toBeNull();
+  });
+
+  it("rotation: the previous key's tokens verify while it is listed, and not once it is removed", async () => {
+    const beforeRotation = createTokenService({
+      ...common,
+      ed25519: { privateKey: previous.privateKey, additionalPublicKeys: [] },
+    });
+    const token = await beforeRotation.sign(claims);
+    expect(await eddsa([previous.publicKey]).verify(token)).toMatchObject(claims);
+    expect(await eddsa([]).verify(token)).toBeNull();
+  });
+
+  it("refuses a token it verified before from the very second it expires", async () => {
+    const clock = createTestClock(new Date("2026-01-01T00:00:00Z"));
+    const tokens = eddsa([], clock.now);
+    const token = await tokens.sign(claims);
+    expect(await tokens.verify(token)).not.toBeNull();
+    clock.advance(15 * 60_000); // exp <= now
+    expect(await tokens.verify(token)).toBeNull();
   });
 });

@@ -1,28 +1,20 @@
-// Access tokens: short-lived HS256 JWTs (jose) carrying the user id (`sub`), the session id (`sid`)
-// and the roles at signing time. Verification pins the algorithm, issuer and audience and requires
-// `exp`; anything else (another algorithm, `alg: none`, a bad signature, expiry) gives null. An
-// `iat` more than `accessTokenClockToleranceSeconds` ahead of our clock is refused too: no token we
-// sign is issued in the future, so one that claims to be was minted ahead of time (with a stolen
-// key, to outlive its rotation) or by a clock that is badly wrong. The roles in a token are
-// informational: authorization uses the registry's current roles.
-//
-// Verifying an HS256 signature costs a WebCrypto call (about a tenth of an authenticated call's
-// CPU), and a client sends the same token for its whole life. So the claims of tokens that
-// verified are remembered, keyed by the whole token (any other token, even one differing in a
-// single byte of its signature, is verified afresh), and a remembered token is still refused from
-// the second it expires, exactly as jose would refuse it. Only tokens that verified are remembered.
-import { jwtVerify, SignJWT } from "jose";
-import { LRUCache } from "lru-cache";
+// Access tokens as the identity signs them: short-lived JWTs (jose) carrying the user id (`sub`),
+// the session id (`sid`) and the roles at signing time, with `iss`, `aud`, `iat` and `exp`. Two
+// kinds of key:
+//   HS256 (the default, for a platform of one app): one secret signs and verifies.
+//   EdDSA (for a platform of several apps): an Ed25519 private key signs, and every token names it
+//     in its header (`kid`: the key's RFC 7638 thumbprint). The identity checks its tokens against
+//     the keys it publishes (`publishedKeys`: the signing key's public part and the additional
+//     public keys that still verify after a rotation), exactly as the other apps do with its JWKS
+//     (jwks-verifier.ts); they need no secret, and cannot mint a token.
+// The verification rules, and the memory of verified tokens, are token-verifier.ts's.
+import { SignJWT } from "jose";
 
-export interface AccessTokenClaims {
-  userId: string;
-  sessionId: string;
-  roles: readonly string[];
-  expiresAt: Date;
-}
+import { createJwksTokenVerifier } from "./jwks-verifier.js";
+import { type Ed25519SigningKeys, publishedJwkOf, type PublishedJwks, publishedJwksOf } from "./signing-keys.js";
+import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
 
-export interface TokenServiceOptions {
-  secret: string;
+interface CommonOptions {
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
@@ -31,67 +23,69 @@ export interface TokenServiceOptions {
   verifiedTokensRemembered?: number;
 }
 
-export interface TokenService {
+/** HS256 with `secret`, or EdDSA with `ed25519` (the secret then signs no access token). */
+export type TokenServiceOptions = CommonOptions & ({ secret: string } | { ed25519: Ed25519SigningKeys });
+
+export interface TokenService extends TokenVerifier {
   sign(claims: { userId: string; sessionId: string; roles: readonly string[] }): Promise<string>;
-  /** The token's claims when it is authentic and current, otherwise null. */
-  verify(token: string): Promise<AccessTokenClaims | null>;
+  /** The public keys that verify this service's tokens, as GET /.well-known/jwks.json lists them (none for HS256). */
+  publishedKeys(): Promise<PublishedJwks>;
 }
 
-const algorithm = "HS256";
+type VerifierOptions = Pick<CommonOptions, "issuer" | "audience" | "now" | "verifiedTokensRemembered">;
 
-/** How far ahead of our clock a token's `iat` may be: the clock skew between instances we tolerate. */
-export const accessTokenClockToleranceSeconds = 30;
+/** What differs between the kinds of key: how a token is signed, checked and published. */
+interface AccessTokenKey extends TokenVerifier {
+  sign(token: SignJWT): Promise<string>;
+  publishedKeys(): Promise<PublishedJwks>;
+}
 
 export function createTokenService(options: TokenServiceOptions): TokenService {
-  const key = new TextEncoder().encode(options.secret);
   const now = options.now ?? (() => new Date());
-  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-  const verified = new LRUCache<string, AccessTokenClaims>({ max: options.verifiedTokensRemembered ?? 10_000 });
-  // jose's rule: expired once `exp` <= now, in whole seconds
-  const hasExpired = (claims: AccessTokenClaims) => claims.expiresAt.getTime() / 1000 <= seconds(now());
-
-  async function verifySignature(token: string): Promise<AccessTokenClaims | null> {
-    try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: [algorithm],
-        issuer: options.issuer,
-        audience: options.audience,
-        requiredClaims: ["sub", "sid", "exp", "iat"],
-        currentDate: now(),
-      });
-      const { sub, sid, roles, exp, iat } = payload;
-      if (typeof sub !== "string" || typeof sid !== "string" || typeof exp !== "number") return null;
-      if (typeof iat !== "number" || iat > seconds(now()) + accessTokenClockToleranceSeconds) return null;
-      const tokenRoles = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [];
-      return Object.freeze({ userId: sub, sessionId: sid, roles: tokenRoles, expiresAt: new Date(exp * 1000) });
-    } catch {
-      return null;
-    }
-  }
-
+  const { issuer, audience, verifiedTokensRemembered } = options;
+  const verifying: VerifierOptions = { issuer, audience, now, verifiedTokensRemembered };
+  const key = "ed25519" in options ? ed25519Key(options.ed25519, verifying) : hmacKey(options.secret, verifying);
   return {
     async sign({ userId, sessionId, roles }) {
-      const issuedAt = seconds(now());
-      return new SignJWT({ sid: sessionId, roles: [...roles] })
-        .setProtectedHeader({ alg: algorithm, typ: "JWT" })
+      const issuedAt = Math.floor(now().getTime() / 1000);
+      const token = new SignJWT({ sid: sessionId, roles: [...roles] })
         .setSubject(userId)
         .setIssuer(options.issuer)
         .setAudience(options.audience)
         .setIssuedAt(issuedAt)
-        .setExpirationTime(issuedAt + options.accessTokenTtlSeconds)
-        .sign(key);
+        .setExpirationTime(issuedAt + options.accessTokenTtlSeconds);
+      return key.sign(token);
     },
+    verify: (token) => key.verify(token),
+    publishedKeys: () => key.publishedKeys(),
+  };
+}
 
-    async verify(token) {
-      const remembered = verified.get(token);
-      if (remembered) {
-        if (!hasExpired(remembered)) return remembered;
-        verified.delete(token);
-        return null;
-      }
-      const claims = await verifySignature(token);
-      if (claims) verified.set(token, claims);
-      return claims;
+function hmacKey(secret: string, options: VerifierOptions): AccessTokenKey {
+  const key = new TextEncoder().encode(secret);
+  const verifier = createTokenVerifier({ ...options, algorithm: "HS256", key });
+  return {
+    sign: (token) => token.setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(key),
+    verify: (token) => verifier.verify(token),
+    // a secret is never published: the other apps of an HS256 platform share it instead
+    publishedKeys: () => Promise.resolve({ keys: [] }),
+  };
+}
+
+function ed25519Key(keys: Ed25519SigningKeys, options: VerifierOptions): AccessTokenKey {
+  // a kid is a digest, which WebCrypto computes asynchronously: worked out on first use, once
+  let prepared: Promise<{ kid: string; jwks: PublishedJwks; verifier: TokenVerifier }> | undefined;
+  const prepare = async () => {
+    const [{ kid }, jwks] = await Promise.all([publishedJwkOf(keys.privateKey), publishedJwksOf(keys)]);
+    return { kid, jwks, verifier: createJwksTokenVerifier({ ...options, jwks }) };
+  };
+  const ready = () => (prepared ??= prepare());
+  return {
+    async sign(token) {
+      const { kid } = await ready();
+      return token.setProtectedHeader({ alg: "EdDSA", typ: "JWT", kid }).sign(keys.privateKey);
     },
+    verify: async (token) => (await ready()).verifier.verify(token),
+    publishedKeys: async () => structuredClone((await ready()).jwks),
   };
 }

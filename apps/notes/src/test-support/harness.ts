@@ -13,8 +13,9 @@ import type { NotesDeps } from "../deps.js";
 import { createNotesAuth } from "../open-deps.js";
 import { createNotesTestDatabase, type NotesTestDatabase } from "./test-database.js";
 
+/** An HS256 platform's (the test identity's secret), or with AUTH_JWKS_URL an EdDSA one's (no secret). */
 export function testNotesConfig(env: Record<string, string> = {}): NotesConfig {
-  return loadConfig({ NODE_ENV: "test", JWT_SECRET: testJwtSecret, ...env });
+  return loadConfig({ NODE_ENV: "test", ...(env.AUTH_JWKS_URL ? {} : { JWT_SECRET: testJwtSecret }), ...env });
 }
 
 export interface NotesHarness {
@@ -25,9 +26,13 @@ export interface NotesHarness {
   close: () => Promise<void>;
 }
 
-/** Notes' deps beside `identity` (served): its tokens and clock, its registry's keys, its URL. */
-export async function createNotesTestDeps(identity: TestServer, database: NotesTestDatabase): Promise<NotesDeps> {
-  const config = testNotesConfig({ IDENTITY_URL: identity.url });
+/** Notes' deps beside `identity` (served): its tokens and clock, its registry's keys, its URL; `env` on top. */
+export async function createNotesTestDeps(
+  identity: TestServer,
+  database: NotesTestDatabase,
+  env: Record<string, string> = {},
+): Promise<NotesDeps> {
+  const config = testNotesConfig({ IDENTITY_URL: identity.url, ...env });
   const logger = createSilentLogger();
   const redisUrl = process.env.REDIS_URL;
   const redis = redisUrl ? await openRedis(redisUrl, logger) : undefined;
@@ -35,9 +40,12 @@ export async function createNotesTestDeps(identity: TestServer, database: NotesT
   return { ...auth, config, prisma: database.prisma, logger };
 }
 
-export async function createNotesHarness(identity: TestServer): Promise<NotesHarness> {
+export async function createNotesHarness(
+  identity: TestServer,
+  env: Record<string, string> = {},
+): Promise<NotesHarness> {
   const database = await createNotesTestDatabase();
-  const deps = await createNotesTestDeps(identity, database);
+  const deps = await createNotesTestDeps(identity, database, env);
   return {
     deps,
     database,

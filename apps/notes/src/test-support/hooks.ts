@@ -7,12 +7,13 @@ import { createNotesHarness, type NotesHarness } from "./harness.js";
 
 /**
  * The file's notes harness, beside `identity` (from useTestServer, called first): created before
- * the file's first test, closed after its last (before the identity: hooks run in reverse).
+ * the file's first test, closed after its last (before the identity: hooks run in reverse). `env`
+ * is read once the identity listens (e.g. its JWKS URL).
  */
-export function useNotesHarness(identity: TestServer): NotesHarness {
+export function useNotesHarness(identity: TestServer, env: () => Record<string, string> = () => ({})): NotesHarness {
   let current: NotesHarness | undefined;
   beforeAll(async () => {
-    current = await createNotesHarness(identity);
+    current = await createNotesHarness(identity, env());
   });
   afterAll(() => current?.close());
   const harness = () => {
