@@ -5,13 +5,16 @@
 // masters; a change published with a write on one node is heard by a feed subscribed on another.
 import { randomUUID } from "node:crypto";
 
-import type { Cluster } from "ioredis";
+import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runRateLimiterContract } from "./rate-limiter.contract.js";
+import { specialistAclRules } from "./redis-acl.js";
 import { createRedisRateLimiter } from "./redis-rate-limiter.js";
+import { createRedisSessionRegistry } from "./redis-session-registry.js";
 import { runSessionRegistryContract } from "./session-registry.contract.js";
 import type { SessionRegistry } from "./session-registry.js";
+import { readOnlyRegistry } from "./specialist-registry.js";
 import { createTestRedisCluster, redisClusterNodesForTests, type TestRedis } from "./testing.js";
 
 const nodes = redisClusterNodesForTests("the Redis Cluster tests of the registry, rate limiter and change feed");
@@ -86,6 +89,52 @@ describe.runIf(nodes)("on a Redis Cluster", () => {
       // with no free attempts, one that had been counted would block the next
       expect(await limit.attempt([account])).toEqual({ allowed: true });
       expect(await limit.attempt([ip])).toEqual({ allowed: true });
+    });
+  });
+
+  describe("a specialist under specialistAclRules (set on every node: each keeps its own users)", () => {
+    const aclUser = `specialist-${randomUUID()}`;
+    let specialistRedis: Cluster;
+    let specialist: SessionRegistry;
+    beforeAll(async () => {
+      const nodesOfCluster = testRedis.redis.nodes("all");
+      for (const node of nodesOfCluster) {
+        await node.call("ACL", "SETUSER", aclUser, "on", ">a password", ...specialistAclRules(testRedis.keyPrefix));
+      }
+      const seeds = nodesOfCluster.map(({ options }) => ({ host: options.host, port: options.port }));
+      specialistRedis = new Cluster(seeds, {
+        lazyConnect: true,
+        redisOptions: { username: aclUser, password: "a password" },
+      });
+      await specialistRedis.connect();
+      specialist = readOnlyRegistry(
+        createRedisSessionRegistry({ redis: specialistRedis, keyPrefix: testRedis.keyPrefix }),
+      );
+    });
+    afterAll(async () => {
+      await specialist.close();
+      for (const node of testRedis.redis.nodes("all")) await node.call("ACL", "DELUSER", aclUser);
+    });
+
+    it("reads the registry and hears its changes", async () => {
+      const userId = newUser();
+      const session = newSession(userId);
+      await registry.register(session, { roles: ["user"], version: 1 });
+      expect(await specialist.lookup(session.sessionId, userId)).toEqual({ status: "live", roles: ["user"] });
+      const heard: (string | null)[] = [];
+      const stop = specialist.changes.subscribe((changed) => heard.push(changed));
+      await expect.poll(() => specialist.changes.isLive()).toBe(true);
+      await registry.revoke(userId, [session]);
+      await expect.poll(() => heard).toContain(userId);
+      expect(await specialist.lookup(session.sessionId, userId)).toEqual({ status: "revoked" });
+      stop();
+    });
+
+    it("cannot write a key or publish a change", async () => {
+      await expect(specialistRedis.set(`${testRedis.keyPrefix}{${newUser()}}:roles`, '1:["admin"]')).rejects.toThrow(
+        /NOPERM/,
+      );
+      await expect(specialistRedis.publish(`${testRedis.keyPrefix}changes`, newUser())).rejects.toThrow(/NOPERM/);
     });
   });
 
