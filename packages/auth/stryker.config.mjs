@@ -10,6 +10,7 @@ export default strykerConfig({
     // test support shipped to other packages: the contract suites and `@platform/auth/testing`
     "!packages/auth/src/**/*.contract.ts",
     "!packages/auth/src/testing.ts",
+    "!packages/auth/src/test-support/**",
   ],
   concurrency: 2,
 });

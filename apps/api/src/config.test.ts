@@ -79,7 +79,9 @@ describe("configuration", () => {
       "PORT must be a port number (0–65535), got 'eighty'",
       "JWT_SECRET is required in production (at least 32 random bytes)",
       expect.stringMatching(/^DATABASE_URL is required in production: .*single process.*ALLOW_EMBEDDED=1/),
-      expect.stringMatching(/^REDIS_URL is required in production: .*would not reach the others.*SESSION_STORE=memory/),
+      expect.stringMatching(
+        /^REDIS_URL is required in production \(or REDIS_CLUSTER_NODES .*\): .*would not reach the others.*SESSION_STORE=memory/,
+      ),
     ]);
     expect(
       problemsOf({
@@ -246,7 +248,9 @@ describe("configuration", () => {
   it("in production, refuses the embedded database and the in-process registry unless explicitly allowed, saying why", () => {
     expect(problemsOf({ NODE_ENV: "production", JWT_SECRET: strongSecret })).toEqual([
       expect.stringMatching(/^DATABASE_URL is required in production: .*single process.*ALLOW_EMBEDDED=1/),
-      expect.stringMatching(/^REDIS_URL is required in production: .*would not reach the others.*SESSION_STORE=memory/),
+      expect.stringMatching(
+        /^REDIS_URL is required in production \(or REDIS_CLUSTER_NODES .*\): .*would not reach the others.*SESSION_STORE=memory/,
+      ),
     ]);
     const allowed = loadConfig({
       NODE_ENV: "production",
@@ -259,7 +263,9 @@ describe("configuration", () => {
   });
 
   it("SESSION_STORE=redis needs REDIS_URL; SESSION_STORE=memory ignores it", () => {
-    expect(problemsOf({ SESSION_STORE: "redis" })).toEqual(["REDIS_URL is required when SESSION_STORE=redis"]);
+    expect(problemsOf({ SESSION_STORE: "redis" })).toEqual([
+      "REDIS_URL (or REDIS_CLUSTER_NODES) is required when SESSION_STORE=redis",
+    ]);
     expect(loadConfig({ SESSION_STORE: "memory", REDIS_URL: productionServices.REDIS_URL }).registry).toEqual({
       kind: "memory",
     });
@@ -351,6 +357,48 @@ describe("EdDSA access tokens (JWT_ALGORITHM, JWT_PRIVATE_KEY, JWT_ADDITIONAL_PU
   });
 });
 
+describe("REDIS_CLUSTER_NODES", () => {
+  const seeds = "10.0.0.1:6379, 10.0.0.2:6379,10.0.0.3:6380";
+
+  it("selects a Redis Cluster: each seed a URL, SESSION_STORE redis by default, production satisfied", () => {
+    const expected = {
+      kind: "redis-cluster",
+      nodes: ["redis://10.0.0.1:6379", "redis://10.0.0.2:6379", "redis://10.0.0.3:6380"],
+    };
+    expect(loadConfig({ REDIS_CLUSTER_NODES: seeds }).registry).toEqual(expected);
+    const { REDIS_URL: _, ...withoutRedisUrl } = production;
+    expect(loadConfig({ ...withoutRedisUrl, REDIS_CLUSTER_NODES: seeds }).registry).toEqual(expected);
+    expect(loadConfig({ SESSION_STORE: "memory", REDIS_CLUSTER_NODES: seeds }).registry).toEqual({ kind: "memory" });
+  });
+
+  it("takes credentials and TLS as URLs, the same on every seed", () => {
+    const nodes = ["rediss://app:s3cret@10.0.0.1:6379", "rediss://app:s3cret@10.0.0.2:6379"];
+    expect(loadConfig({ REDIS_CLUSTER_NODES: nodes.join(",") }).registry).toEqual({ kind: "redis-cluster", nodes });
+  });
+
+  it("refuses it next to REDIS_URL: one or the other", () => {
+    expect(problemsOf({ REDIS_URL: "redis://cache:6379", REDIS_CLUSTER_NODES: seeds })).toEqual([
+      "REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server or REDIS_CLUSTER_NODES for a Redis Cluster, not both",
+    ]);
+  });
+
+  const expected =
+    "REDIS_CLUSTER_NODES must be comma-separated host:port seeds of a Redis Cluster (or redis:// / rediss:// URLs, all with the same credentials and scheme), got";
+  it.each([
+    [",", `${expected} ','`],
+    ["http://10.0.0.1:6379", `${expected} 'http://10.0.0.1:6379'`],
+    ["redis://10.0.0.1:6379/2", `${expected} 'redis://10.0.0.1:6379/2'`],
+    ["redis://:one@10.0.0.1:6379,10.0.0.2:6379", `${expected} 'redis://:***@10.0.0.1:6379,10.0.0.2:6379'`],
+    [
+      "redis://:one@10.0.0.1:6379,redis://:two@10.0.0.2:6379",
+      `${expected} 'redis://:***@10.0.0.1:6379,redis://:***@10.0.0.2:6379'`,
+    ],
+    ["redis://10.0.0.1:6379,rediss://10.0.0.2:6379", `${expected} 'redis://10.0.0.1:6379,rediss://10.0.0.2:6379'`],
+  ])("refuses %s, never showing a password", (given, problem) => {
+    expect(problemsOf({ REDIS_CLUSTER_NODES: given })).toEqual([problem]);
+  });
+});
+
 describe("unknown variables that look like ours", () => {
   const warningsOf = (env: Record<string, string>) => loadConfig(env).warnings;
 
@@ -372,7 +420,7 @@ describe("unknown variables that look like ours", () => {
     ],
     [
       "REDIS_PASSWORD",
-      "REDIS_PASSWORD is not a setting of this service and is ignored (the REDIS_ settings are REDIS_PORT, REDIS_URL)",
+      "REDIS_PASSWORD is not a setting of this service and is ignored (the REDIS_ settings are REDIS_CLUSTER_NODES, REDIS_PORT, REDIS_URL)",
     ],
   ])("%s is a warning naming it, never its value; the start goes on", (name, warning) => {
     const env = { [name]: "hunter2-value" };

@@ -13,13 +13,13 @@ import {
   createUserCache,
   type DeviceTokenService,
   type RateLimiter,
+  type RedisConnection,
   type RefreshTokenService,
   type SessionRegistry,
   type TokenService,
   type UserCache,
 } from "@platform/auth";
 import type { PrismaClient } from "@platform/db";
-import type { Redis } from "ioredis";
 
 import { recordAudit } from "./audit-log.js";
 import type { Config } from "./config.js";
@@ -69,7 +69,7 @@ export const deviceTokenMaxAgeSeconds = 180 * 24 * 60 * 60;
  */
 export function createSignInLimiters(
   limits: Config["signInLimits"],
-  shared?: { redis: Redis; keyPrefix?: string },
+  shared?: { redis: RedisConnection; keyPrefix?: string },
 ): SignInLimiters {
   const budgets = { account: limits.account, ip: limits.ip, known: limits.account };
   const limiter = (name: keyof SignInLimiters) =>

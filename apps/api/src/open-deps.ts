@@ -1,7 +1,8 @@
 // Opens what the configuration names and assembles the dependencies:
 //   database  a PostgreSQL server (DATABASE_URL), or the embedded one in DATA_DIR (default .data/)
-//   registry  Redis (REDIS_URL), shared by every instance; or in-process, for one instance only
-//             (the sign-in rate-limit counters live with it)
+//   registry  Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES), shared by every
+//             instance; or in-process, for one instance only (the sign-in rate-limit counters
+//             live with it)
 // The embedded database is always migrated on start (nobody else can reach it to do so); a
 // server is migrated on start in development, and with `pnpm db:migrate` elsewhere. In
 // development a server database that does not exist yet is created, and so is the admin.
@@ -113,17 +114,22 @@ async function openSharedState(config: Config, logger: Logger): Promise<Opened<S
     };
     return {
       value: state,
-      description: "in-process (this instance only: sessions are not shared; set REDIS_URL to share them)",
+      description:
+        "in-process (this instance only: sessions are not shared; set REDIS_URL or REDIS_CLUSTER_NODES to share them)",
       close: () => closeSharedState(state),
     };
   }
-  const { url } = config.registry;
-  const redis = await openRedis(url, logger);
+  const { registry } = config;
+  const redis = await openRedis(registry.kind === "redis" ? registry.url : registry, logger);
   const state = {
     registry: createRedisSessionRegistry({ redis }),
     signInLimiters: createSignInLimiters(config.signInLimits, { redis }),
   };
-  return { value: state, description: `Redis at ${redactUrl(url)} (shared)`, close: () => closeSharedState(state) };
+  const where =
+    registry.kind === "redis"
+      ? `Redis at ${redactUrl(registry.url)}`
+      : `Redis Cluster at ${registry.nodes.map(redactUrl).join(",")}`;
+  return { value: state, description: `${where} (shared)`, close: () => closeSharedState(state) };
 }
 
 export async function openDeps(config: Config, logger: Logger = createLogger(config)): Promise<OpenedDeps> {

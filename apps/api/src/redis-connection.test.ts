@@ -16,6 +16,21 @@ describe("openRedis at start-up", () => {
     );
     expect(logs.at("warn")).toEqual([]);
   });
+
+  it("a Redis Cluster none of whose seeds answers is one StartupError naming REDIS_CLUSTER_NODES", async () => {
+    const logs = captureLogs();
+    const opening = openRedis({ nodes: ["redis://127.0.0.1:1", "redis://:hunter2@127.0.0.1:2"] }, logs.logger);
+    await expect(opening).rejects.toBeInstanceOf(StartupError);
+    await expect(opening).rejects.toThrow(
+      /^Cannot reach Redis at REDIS_CLUSTER_NODES=redis:\/\/127\.0\.0\.1:1,redis:\/\/:\*\*\*@127\.0\.0\.1:2: /,
+    );
+    expect(logs.at("warn")).toEqual([]);
+  });
+
+  it.skipIf(!process.env.REDIS_URL)("a seed that is not in cluster mode: the StartupError says so", async () => {
+    const opening = openRedis({ nodes: [process.env.REDIS_URL ?? ""] }, captureLogs().logger);
+    await expect(opening).rejects.toThrow(/^Cannot reach Redis at REDIS_CLUSTER_NODES=.*cluster support disabled/);
+  });
 });
 
 /**

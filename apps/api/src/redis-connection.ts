@@ -13,7 +13,11 @@
 //   connectTimeout   bounds a new connection's TCP handshake (its ready check is a command)
 // Commands that were written on a connection that died are not sent again on the next one
 // (autoResendUnfulfilledCommands): their callers have had their answer (503) already.
-import { Redis, type RedisOptions } from "ioredis";
+// A Redis Cluster (REDIS_CLUSTER_NODES) is opened the same way, with the same options for each of
+// its nodes, every command going to the master of its key's slot (scaleReads "master": a replica
+// may be behind, and a revoked session must not be read as live from one).
+import { redisClusterSeeds, type RedisConnection } from "@platform/auth";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
 
 import type { Logger } from "./logger.js";
 import { redactUrl } from "./redact-url.js";
@@ -32,9 +36,30 @@ const redisOptions: RedisOptions = {
   connectTimeout: redisTimeouts.connectMs,
 };
 
-export async function openRedis(url: string, logger: Logger): Promise<Redis> {
-  const where = redactUrl(url);
-  const redis = new Redis(url, redisOptions);
+/** A Redis Cluster's seeds, as the configuration has them (URLs). */
+export interface RedisClusterTarget {
+  nodes: readonly string[];
+}
+
+function openCluster({ nodes }: RedisClusterTarget): Cluster {
+  const { startupNodes, redisOptions: credentials } = redisClusterSeeds(nodes);
+  const { lazyConnect, enableOfflineQueue, ...nodeOptions } = redisOptions;
+  return new Cluster(startupNodes, {
+    lazyConnect,
+    enableOfflineQueue,
+    scaleReads: "master",
+    redisOptions: { ...nodeOptions, ...credentials },
+  });
+}
+
+/** One Redis server (REDIS_URL), or a Redis Cluster (REDIS_CLUSTER_NODES). */
+export async function openRedis(url: string, logger: Logger): Promise<Redis>;
+export async function openRedis(cluster: RedisClusterTarget, logger: Logger): Promise<Cluster>;
+export async function openRedis(target: string | RedisClusterTarget, logger: Logger): Promise<RedisConnection>;
+export async function openRedis(target: string | RedisClusterTarget, logger: Logger): Promise<RedisConnection> {
+  const isCluster = typeof target !== "string";
+  const where = isCluster ? target.nodes.map(redactUrl).join(",") : redactUrl(target);
+  const redis = isCluster ? openCluster(target) : new Redis(target, redisOptions);
   let lastError: Error | undefined;
   let hasBeenReady = false;
   let isInOutage = false;
@@ -46,6 +71,10 @@ export async function openRedis(url: string, logger: Logger): Promise<Redis> {
       logger.warn(`Redis at ${where} is unreachable (${error.message}); reconnecting, calls that need it get 503`);
     }
   });
+  // a Cluster's connections to its nodes report here (its own "error" speaks of the whole cluster)
+  redis.on("node error", (error: Error, node: string) => {
+    logger.debug({ err: error }, `Redis node ${node}: ${error.message}`);
+  });
   redis.on("ready", () => {
     if (isInOutage) logger.info(`Redis at ${where} is reachable again`);
     hasBeenReady = true;
@@ -56,9 +85,13 @@ export async function openRedis(url: string, logger: Logger): Promise<Redis> {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    // connect() only says "Connection is closed."; the event said why
-    const reason = lastError ?? (error as Error);
-    throw new StartupError(`Cannot reach Redis at REDIS_URL=${where}: ${reason.message}`, { cause: reason });
+    // connect() only says "Connection is closed."; the event said why. A Cluster's event only
+    // says "Failed to refresh slots cache.": the error of the last node it asked says why.
+    const event = lastError ?? (error as Error);
+    const { lastNodeError } = event as { lastNodeError?: unknown };
+    const reason = lastNodeError instanceof Error ? lastNodeError : event;
+    const setting = isCluster ? "REDIS_CLUSTER_NODES" : "REDIS_URL";
+    throw new StartupError(`Cannot reach Redis at ${setting}=${where}: ${reason.message}`, { cause: reason });
   }
   return redis;
 }

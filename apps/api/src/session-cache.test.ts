@@ -17,6 +17,7 @@ import { type ApiDeps, createDeps, createSignInLimiters } from "./deps.js";
 import { createSilentLogger } from "./logger.js";
 import { openRedis } from "./redis-connection.js";
 import { testConfig, uniqueEmail } from "./test-support/harness.js";
+import { untilChangeFeedsLive } from "./test-support/live-feeds.js";
 import { startPrivateRedis } from "./test-support/private-redis.js";
 import { createProxiedDeps, type ProxiedDeps } from "./test-support/proxied-deps.js";
 
@@ -47,13 +48,7 @@ beforeAll(async () => {
   proxied = await createProxiedDeps(config, logger);
   a = proxied.deps;
   b = anotherInstance(createRedisSessionRegistry({ redis: new Redis(redisUrl), keyPrefix: proxied.keyPrefix }));
-  // both feeds subscribed, as they are long before the first call in production
-  await vi.waitFor(
-    () => {
-      if (!a.registry.changes.isLive() || !b.registry.changes.isLive()) throw new Error("change feeds not live");
-    },
-    { timeout: 10_000 },
-  );
+  await untilChangeFeedsLive(a, b);
 }, 60_000);
 
 afterAll(async () => {

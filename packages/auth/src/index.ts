@@ -47,6 +47,7 @@ export {
 
 // The session registry every instance and app shares (Redis), or one process's (in-process).
 export { createMemorySessionRegistry } from "./memory-session-registry.js";
+export { type RedisClusterSeeds, redisClusterSeeds, type RedisConnection } from "./redis-connection.js";
 export { createRedisSessionRegistry } from "./redis-session-registry.js";
 export { type SessionRegistry, type UserRoles } from "./session-registry.js";
 

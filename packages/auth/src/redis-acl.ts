@@ -5,7 +5,8 @@
 //
 //   ACL SETUSER notes on >PASSWORD <specialistAclRules()>
 //
-// The identity service needs write access and keeps a user of its own (or the default user).
+// On a Redis Cluster, run it on every node: each keeps its own users. The identity service needs
+// write access and keeps a user of its own (or the default user).
 import { changeChannel, defaultRedisKeyPrefix } from "./redis-keys.js";
 
 export function specialistAclRules(keyPrefix = defaultRedisKeyPrefix): string[] {
@@ -22,5 +23,6 @@ export function specialistAclRules(keyPrefix = defaultRedisKeyPrefix): string[] 
     "+info", // ioredis's ready check when connecting
     "+client|setname", // the change feed's connection is named after its channel
     "+cluster|slots", // on a Redis Cluster: where the slots are
+    "+cluster|info", // on a Redis Cluster: ioredis's ready check (without it the connection never opens)
   ];
 }

@@ -9,13 +9,21 @@
 // that drops packets closes nothing, and messages lost in it would otherwise go unnoticed. It is
 // live again only once the SUBSCRIBE on the new connection is confirmed; what was published in
 // between is not needed, because everything was forgotten when the feed went down.
-import type { Redis } from "ioredis";
+//
+// On a Redis Cluster the feed subscribes on a plain connection to one node of it, not on a
+// Cluster: a PUBLISH on any node reaches every node, so one node hears everything, and the
+// liveness above (this connection closing, its pings) is then the subscription's own. ioredis's
+// Cluster would subscribe on a hidden connection that it moves to another node by itself when its
+// node goes, and what was published meanwhile would be lost without the feed ever going down.
+// Each reconnection goes to the next node the cluster knows, so a node gone for good is left behind.
+import { Cluster, type Redis } from "ioredis";
 
 import { type ChangeFeed, createLocalChangeFeed } from "./change-feed.js";
+import type { RedisConnection } from "./redis-connection.js";
 
 export interface RedisChangeFeedOptions {
-  /** The registry's connection: the feed subscribes on a duplicate of it. */
-  redis: Redis;
+  /** The registry's connection: the feed subscribes on a duplicate of it (on a Cluster, of one of its nodes). */
+  redis: RedisConnection;
   channel: string;
   heartbeatMs?: number;
 }
@@ -40,7 +48,7 @@ export function createRedisChangeFeed({
   let connection = 0;
   const local = createLocalChangeFeed(() => isLive);
   // named after its channel, so that an operator (or a test) can find it in CLIENT LIST
-  const subscriber = redis.duplicate({ lazyConnect: true, connectionName: channel });
+  const subscriber = subscriberFor(redis, channel);
 
   function goDown() {
     if (!isLive) return;
@@ -128,4 +136,30 @@ export function createRedisChangeFeed({
       });
     },
   };
+}
+
+/** ioredis's default: 50 ms more with each attempt, at most 2 s. */
+const reconnectDelayMs = (attempt: number) => Math.min(attempt * 50, 2_000);
+
+/** The connection to subscribe on, named `name`: see the header for why a Cluster gets a plain one. */
+function subscriberFor(redis: RedisConnection, name: string): Redis {
+  const options = { lazyConnect: true, connectionName: name };
+  if (!(redis instanceof Cluster)) return redis.duplicate(options);
+  const cluster = redis;
+  const [first] = cluster.nodes();
+  if (!first)
+    throw new Error("Redis change feed: the Cluster knows no node yet; connect it before creating the registry");
+  const subscriber: Redis = first.duplicate({
+    ...options,
+    retryStrategy: (attempt: number) => {
+      // the connector reads host and port from these options on each attempt
+      const known = cluster.nodes();
+      const { host, port } = subscriber.options;
+      const current = known.findIndex((node) => node.options.host === host && node.options.port === port);
+      const next = known[(current + 1) % known.length];
+      if (next) Object.assign(subscriber.options, { host: next.options.host, port: next.options.port });
+      return reconnectDelayMs(attempt);
+    },
+  });
+  return subscriber;
 }

@@ -6,9 +6,9 @@
 //
 // Limits: on Redis Cluster, keys of one attempt must share a slot (the hash tag {K} keeps a key's
 // count and block together, but an account and an IP land in different slots: use one attempt
-// per key there). If Redis cannot be reached, `attempt` rejects: it never allows by default.
-// The connection is the caller's (usually the session registry's): close() leaves it open.
-import type { Redis } from "ioredis";
+// per key there, as the API does; an attempt on keys of several slots is refused by Redis with
+// CROSSSLOT and counts nothing). If Redis cannot be reached, `attempt` rejects: it never allows
+// by default. The connection is the caller's (usually the session registry's): close() leaves it open.
 
 import {
   decision,
@@ -17,10 +17,11 @@ import {
   type RateLimitPolicy,
   resolveRateLimitPolicy,
 } from "./rate-limiter.js";
+import type { RedisConnection } from "./redis-connection.js";
 import { defaultRedisKeyPrefix } from "./redis-keys.js";
 
 export interface RedisRateLimiterOptions extends Partial<RateLimitPolicy> {
-  redis: Redis;
+  redis: RedisConnection;
   /** What this limiter counts (e.g. "account", "ip"): limiters with different names never share a count. */
   name: string;
   /** Default "auth:"; keys are `<keyPrefix>ratelimit:<name>:{<key>}:count|block`. */
@@ -63,7 +64,8 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
       return decision(Number(waitMs));
     },
     async reset(keys) {
-      if (keys.length > 0) await redis.del(...keys.flatMap((key) => [countKey(key), blockKey(key)]));
+      // one DEL per key: a key's count and block share a slot, different keys need not
+      await Promise.all(keys.map((key) => redis.del(countKey(key), blockKey(key))));
     },
     async close() {},
   };

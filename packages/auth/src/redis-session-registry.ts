@@ -5,10 +5,11 @@
 //   <prefix>changes                         pub/sub channel: the id of every user whose entries
 //                                           a revoke or setRoles changed (redis-change-feed.ts)
 // A lookup is one MGET round trip; a role write is one script that keeps the newer version. Each
-// write and its announcement are one MULTI.
-import type { Redis } from "ioredis";
+// write and its announcement are one MULTI: on a Redis Cluster it runs on the user's slot (the
+// PUBLISH in it has no key, and reaches every node).
 
 import { createRedisChangeFeed } from "./redis-change-feed.js";
+import type { RedisConnection } from "./redis-connection.js";
 import { changeChannel, defaultRedisKeyPrefix } from "./redis-keys.js";
 import {
   defaultRolesTtlSeconds,
@@ -19,7 +20,8 @@ import {
 } from "./session-registry.js";
 
 export interface RedisSessionRegistryOptions {
-  redis: Redis;
+  /** One server or a Cluster (connected: the change feed picks a node of it). Closed by close(). */
+  redis: RedisConnection;
   keyPrefix?: string;
   rolesTtlSeconds?: number;
   now?: () => Date;
@@ -55,7 +57,7 @@ export function createRedisSessionRegistry(options: RedisSessionRegistryOptions)
   const changes = createRedisChangeFeed({ redis, channel });
 
   /** Runs a user's write with its announcement; this instance hears of it whether or not it landed. */
-  async function announced(userId: string, write: ReturnType<Redis["multi"]>): Promise<void> {
+  async function announced(userId: string, write: ReturnType<RedisConnection["multi"]>): Promise<void> {
     try {
       await write.publish(channel, userId).exec();
     } finally {

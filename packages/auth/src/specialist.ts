@@ -10,10 +10,9 @@
 //
 //   const deps = createSpecialistDeps({ tokens, redis, identityUrl: "https://id.example/trpc" });
 //   const { router, authedProcedure, adminProcedure } = initAuth<typeof deps>();
-import type { Redis } from "ioredis";
-
 import { type AuthDeps, createSessionCache } from "./authenticate.js";
 import { createIdentitySessionSource, identityAnswerTimeoutMs } from "./identity-session-source.js";
+import type { RedisConnection } from "./redis-connection.js";
 import { createRedisSessionRegistry } from "./redis-session-registry.js";
 import { ServiceUnreachableError } from "./service-errors.js";
 import { identityOnlyRegistry, readOnlyRegistry } from "./specialist-registry.js";
@@ -23,7 +22,7 @@ export interface SpecialistOptions {
   /** The identity service's tRPC endpoint, e.g. http://127.0.0.1:3001/trpc */
   identityUrl: string;
   /** The shared registry's connection (closed by `registry.close()`); undefined: none (development). */
-  redis?: Redis | undefined;
+  redis?: RedisConnection | undefined;
   /** The identity's key prefix, when it is not the default. */
   keyPrefix?: string;
   fetch?: typeof fetch;

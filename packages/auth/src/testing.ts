@@ -1,13 +1,14 @@
 // Test support for every package of the platform: a registry for each test file, a clock tests
 // move by hand, and the helpers that more than one test file needs (one definition each).
 // In Redis (when REDIS_URL is set) a test file's keys live under a prefix of their own, so test
-// files share one server without seeing each other's sessions.
+// files share one server without seeing each other's sessions; so do the suites that run on a
+// Redis Cluster (REDIS_CLUSTER_NODES, see redisClusterNodesForTests).
 import { generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 
 import { TRPCError } from "@trpc/server";
 import argon2 from "argon2";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { type JWTHeaderParameters, SignJWT, UnsecuredJWT } from "jose";
 
 export { type ApiKeyOwners, forgetApiKeys } from "./forget-api-keys.js";
@@ -15,6 +16,7 @@ import { createLocalChangeFeed } from "./change-feed.js";
 import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
 import { createMemorySessionRegistry } from "./memory-session-registry.js";
 import type { RateLimiter, RateLimitPolicy } from "./rate-limiter.js";
+import { redisClusterSeeds, type RedisConnection } from "./redis-connection.js";
 import { createRedisRateLimiter } from "./redis-rate-limiter.js";
 import { createRedisSessionRegistry } from "./redis-session-registry.js";
 import type { SessionRegistry } from "./session-registry.js";
@@ -48,8 +50,8 @@ export function createTestClock(frozenAt?: Date): TestClock {
   };
 }
 
-export interface TestRedis {
-  redis: Redis;
+export interface TestRedis<Connection extends RedisConnection = Redis> {
+  redis: Connection;
   keyPrefix: string;
   createRegistry: (options?: { now?: () => Date }) => SessionRegistry;
   /** Deletes this test's keys. */
@@ -62,11 +64,48 @@ export async function createTestRedis(url = process.env.REDIS_URL): Promise<Test
   if (!url) throw new Error("createTestRedis needs REDIS_URL (a redis:// URL)");
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
+  return testRedisOn(redis);
+}
+
+/**
+ * REDIS_CLUSTER_NODES, for the suites that run on a Redis Cluster (`scripts/redis-cluster.sh
+ * start` starts one), or undefined: they skip, with a NOTICE. With REQUIRE_SERVICES=1 (CI's
+ * real-services pass) it throws instead, failing the test file that asked rather than skipping it.
+ */
+export function redisClusterNodesForTests(suites: string): string | undefined {
+  const nodes = process.env.REDIS_CLUSTER_NODES?.trim();
+  if (nodes) return nodes;
+  const how =
+    "run scripts/redis-cluster.sh start and set REDIS_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003";
+  if (process.env.REQUIRE_SERVICES === "1") {
+    throw new Error(`REQUIRE_SERVICES=1 but REDIS_CLUSTER_NODES is not set, so ${suites} would be skipped: ${how}`);
+  }
+  console.warn(`NOTICE: ${suites} skipped: ${how} to run them.`);
+  return undefined;
+}
+
+/** A Cluster from seeds as REDIS_CLUSTER_NODES has them: `host:port` or `redis://[user:password@]host:port`, comma-separated. */
+export async function createTestRedisCluster(nodes = process.env.REDIS_CLUSTER_NODES): Promise<TestRedis<Cluster>> {
+  if (!nodes) throw new Error("createTestRedisCluster needs REDIS_CLUSTER_NODES (host:port,host:port,...)");
+  const urls = nodes.split(",").map((node) => (node.includes("://") ? node.trim() : `redis://${node.trim()}`));
+  const { startupNodes, redisOptions } = redisClusterSeeds(urls);
+  const cluster = new Cluster(startupNodes, {
+    lazyConnect: true,
+    scaleReads: "master",
+    redisOptions: { ...redisOptions, maxRetriesPerRequest: 1 },
+  });
+  await cluster.connect();
+  return testRedisOn(cluster);
+}
+
+function testRedisOn<Connection extends RedisConnection>(redis: Connection): TestRedis<Connection> {
   const keyPrefix = `test:${randomUUID()}:`;
   const registries: SessionRegistry[] = [];
   const forgetAll = async () => {
-    const keys = await redis.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    // a Cluster's keys are spread over its masters, and keys of different slots cannot share a DEL
+    const nodes = redis instanceof Cluster ? redis.nodes("master") : [redis];
+    const keys = (await Promise.all(nodes.map((node) => node.keys(`${keyPrefix}*`)))).flat();
+    await Promise.all(keys.map((key) => redis.del(key)));
   };
   return {
     redis,
