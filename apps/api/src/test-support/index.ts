@@ -14,4 +14,5 @@ export {
 } from "./harness.js";
 export { createTestHarnessForThisTest, type TestServer, useTestHarness, useTestServer } from "./hooks.js";
 export { anyDate, anyNumber, anyString, stringMatching } from "./matchers.js";
+export { type PrivateRedis, type PrivateRedisOptions, startPrivateRedis } from "./private-redis.js";
 export { type Serving, servings } from "./servings.js";

@@ -6,8 +6,16 @@ import { createServer } from "node:net";
 
 import { Redis } from "ioredis";
 
+export interface PrivateRedisOptions {
+  /** Default: a free one. Restarting a server on its old port is how a test restarts Redis. */
+  port?: number;
+  /** More redis-server arguments, e.g. `--user notes on >password ...` (an ACL user). */
+  args?: string[];
+}
+
 export interface PrivateRedis {
   url: string;
+  port: number;
   /** A connection for the test itself (CONFIG SET, inspection). */
   admin: Redis;
   stop(): Promise<void>;
@@ -22,11 +30,11 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+  const port = options.port ?? (await freePort());
   const server = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...(options.args ?? [])],
     {
       stdio: "ignore",
     },
@@ -50,6 +58,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   });
   return {
     url,
+    port,
     admin,
     async stop() {
       admin.disconnect();
