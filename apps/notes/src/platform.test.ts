@@ -28,7 +28,7 @@ import { specialistAclRules } from "@platform/auth";
 import { codeOf } from "@platform/auth/testing";
 import { dropDatabase } from "@platform/db";
 import { createTRPCClient, httpLink } from "@trpc/client";
-import { calculateJwkThumbprint, decodeJwt,exportJWK, SignJWT } from "jose";
+import { calculateJwkThumbprint, decodeJwt, exportJWK, SignJWT } from "jose";
 import pg from "pg";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
