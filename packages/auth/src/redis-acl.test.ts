@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { specialistAclRules } from "./redis-acl.js";
 
 describe("specialistAclRules", () => {
-  it("is what the package README tells operators to run", () => {
-    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  it.each(["../README.md", "../../../README.md"])("is what %s tells operators to run", (path) => {
+    const readme = readFileSync(new URL(path, import.meta.url), "utf8");
     expect(readme).toContain(`ACL SETUSER notes on >PASSWORD ${specialistAclRules().join(" ")}\n`);
   });
 
