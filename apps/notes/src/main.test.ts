@@ -5,18 +5,18 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 import { startApiProcess } from "@platform/api/testing";
 import { describe, expect, it, onTestFinished } from "vitest";
 
-const mainPath = fileURLToPath(new URL("./main.ts", import.meta.url));
+import { notesEntry } from "./test-support/processes.js";
+
 const exec = promisify(execFile);
 
 describe("main", () => {
   it("refuses production's development stand-ins, listing them, and exits 1 before listening", async () => {
-    const run = exec(process.execPath, ["--import", "tsx", "--conditions=source", mainPath], {
+    const run = exec(process.execPath, ["--import", "tsx", "--conditions=source", notesEntry.mainPath], {
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: "0" },
     });
     const failure = (await run.then(
@@ -45,8 +45,8 @@ describe("main", () => {
         IDENTITY_URL: "http://127.0.0.1:1/trpc",
         LOG_LEVEL: "warn",
       },
-      60_000,
-      { mainPath, args: ["--port-variable=NOTES_PORT"], listening: /Notes listening on (http:\/\/\S+)/ },
+      120_000,
+      notesEntry,
     );
     onTestFinished(() => {
       notes.child.kill("SIGKILL");
@@ -63,5 +63,5 @@ describe("main", () => {
     expect(await ready.json()).toEqual({ status: "unavailable", checks: { database: "ok", registry: "down" } });
     notes.child.kill("SIGTERM");
     expect(await notes.exited).toEqual({ code: 0, signal: null });
-  });
+  }, 150_000); // an embedded database starting on a busy machine (CI runs packages side by side)
 });

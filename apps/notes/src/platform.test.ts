@@ -14,58 +14,27 @@
 //     all three serve again, and a revocation that reached Postgres during the outage is honoured.
 // The same platform on a Redis Cluster is platform-cluster.test.ts.
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 
-import type { AppRouter } from "@platform/api";
-import {
-  type ApiProcess,
-  type PrivateRedis,
-  type ProcessEntry,
-  startApiProcess,
-  startPrivateRedis,
-} from "@platform/api/testing";
+import { type ApiProcess, type PrivateRedis, startApiProcess, startPrivateRedis } from "@platform/api/testing";
 import { specialistAclRules } from "@platform/auth";
 import { codeOf } from "@platform/auth/testing";
 import { dropDatabase } from "@platform/db";
-import { createTRPCClient, httpLink } from "@trpc/client";
 import { calculateJwkThumbprint, decodeJwt, exportJWK, SignJWT } from "jose";
 import pg from "pg";
-import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { NotesRouter } from "./index.js";
+import { identityClient, notesClient, notesEntry, stopProcesses } from "./test-support/processes.js";
 
 const serverUrl = process.env.DATABASE_URL;
 const propagationBoundMs = 2_000;
 /** How long a Redis outage may take to show as 503 (the registry's command timeout, with margin). */
 const outageBoundMs = 15_000;
-const notesEntry: ProcessEntry = {
-  mainPath: fileURLToPath(new URL("./main.ts", import.meta.url)),
-  listening: /Notes listening on (http:\/\/\S+)/,
-};
 
 const signingKey = generateKeyPairSync("ed25519");
 const strangerKey = generateKeyPairSync("ed25519");
 const notesUser = { name: "notes", password: randomUUID() };
 const redisArgs = ["--user", notesUser.name, "on", `>${notesUser.password}`, ...specialistAclRules()];
 const issuerAndAudience = { JWT_ISSUER: "platform-test", JWT_AUDIENCE: "platform-test" };
-
-const identityClient = (process: ApiProcess, token?: string) =>
-  createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${process.url}/trpc`,
-        transformer: superjson,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-      }),
-    ],
-  });
-const notesClient = (process: ApiProcess, token: string) =>
-  createTRPCClient<NotesRouter>({
-    links: [
-      httpLink({ url: `${process.url}/trpc`, transformer: superjson, headers: { authorization: `Bearer ${token}` } }),
-    ],
-  });
 
 /** Resolves once `call` fails with `code` (or succeeds, for "OK"), polling; rejects after `timeoutMs`. */
 const becomes = (call: () => Promise<unknown>, code: string, timeoutMs = propagationBoundMs) =>
@@ -106,6 +75,7 @@ describe.skipIf(!serverUrl)("the platform: identity ×2 and notes on one Postgre
     notes = await startApiProcess(
       {
         NODE_ENV: "development",
+        NOTES_PORT: "0",
         DATABASE_URL: databaseUrl,
         REDIS_URL: notesRedis.toString(),
         AUTH_JWKS_URL: `${a.url}/.well-known/jwks.json`,
@@ -120,8 +90,7 @@ describe.skipIf(!serverUrl)("the platform: identity ×2 and notes on one Postgre
   }, 300_000);
 
   afterAll(async () => {
-    for (const process of processes) process.child.kill("SIGTERM");
-    await Promise.all(processes.map((process) => process.exited));
+    await stopProcesses(processes);
     await redis.stop();
     await dropDatabase(databaseUrl);
   }, 60_000);
