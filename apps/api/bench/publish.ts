@@ -73,7 +73,8 @@ export function publish(run: {
     settings:
       `Settings: ${connections} connections, ${options.rounds} rounds × ${options.durationSeconds} s per target (alternating), ` +
       `${options.warmUpSeconds} s warm-up each; API: NODE_ENV=production, production defaults (LOG_LEVEL info), ` +
-      `SIGN_IN_ACCOUNT_FREE_ATTEMPTS=1000 and SIGN_IN_IP_FREE_ATTEMPTS=100000 (the back-off would stop target 7), TRUST_PROXY=127.0.0.1.`,
+      `SIGN_IN_ACCOUNT_FREE_ATTEMPTS=1000 and SIGN_IN_IP_FREE_ATTEMPTS=100000 (the back-off would stop target 7), TRUST_PROXY=127.0.0.1, ` +
+      `JWT_ALGORITHM=EdDSA (an Ed25519 key made for the run).`,
   });
   console.log(`\n${table}\n`);
   console.log(`API RSS during the phase (MiB): ${rss.samples.map((s) => mib(s.rssBytes).toFixed(0)).join(" ")}`);

@@ -1,14 +1,16 @@
 // Starts the three servers the benchmark drives, each a process of its own (processes.ts):
-//   the API     dist/main.js (twice: the second instance, on the same database, Redis and
-//               JWT_SECRET, is where revocations made on the first must be honoured), NODE_ENV=production with its production defaults (LOG_LEVEL
-//               included) and a JWT_SECRET made for the run, on the benchmark's database and
-//               REDIS_URL. Two settings differ from the defaults, neither for speed: the sign-in
+//   the API     dist/main.js (twice: the second instance, on the same database, Redis and keys,
+//               is where revocations made on the first must be honoured), NODE_ENV=production
+//               with its production defaults (LOG_LEVEL included), on the benchmark's database and
+//               REDIS_URL, signing EdDSA tokens (issue #10's platform of several apps) with an
+//               Ed25519 key made for the run, and a JWT_SECRET made for the run (refresh tokens).
+//               Two settings differ from the defaults, neither for speed: the sign-in
 //               back-off budgets, which would (rightly) stop the sign-in target, and TRUST_PROXY,
 //               so that the run's requests claim a client IP of their own (bench-services.ts)
 //   the limit   a bare Fastify route answering the exact bytes of a real auth.me (bare-server.ts)
 //   the stock   the same router through tRPC's stock Fastify adapter (stock-server.ts), with the
 //               API's environment
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -25,6 +27,8 @@ export function apiSettings(services: BenchServices, redisUrl: string) {
     PORT: "0",
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: redisUrl,
+    // a platform of several apps: the others check tokens with the public keys (the key is made per run)
+    JWT_ALGORITHM: "EdDSA",
     // the run's requests claim a client IP of their own through the loopback "proxy", so that the
     // sign-in counters of 127.0.0.1 (a developer's own API may share this Redis) stay untouched
     TRUST_PROXY: "127.0.0.1",
@@ -60,6 +64,7 @@ export async function startServers(options: {
     PATH: path,
     ...apiSettings(services, options.redisUrl),
     JWT_SECRET: randomBytes(48).toString("base64"),
+    JWT_PRIVATE_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
   };
   const start = async (name: string, args: string[], listening: RegExp, env: Record<string, string>) => {
     const server = await startServerProcess({ name, args, env, logPath: join(resultsDir, `${name}.log`), listening });
