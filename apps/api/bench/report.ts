@@ -1,7 +1,7 @@
 // The numbers of one run, summarised: per target the median over the rounds and its spread, the
-// ratios issue #9 sets goals for (each next to its goal, with a pass/fail mark), the RSS phase, and
-// everything that must be zero (non-2xx, errors, wrong bodies, error log lines). As a Markdown
-// table for people and the README, and as JSON for machines.
+// ratios issue #9 sets goals for (each next to its goal, with a pass/fail mark; notes' next to them,
+// issue #10), the RSS phase, and everything that must be zero (non-2xx, errors, wrong bodies,
+// error log lines). As a Markdown table for people and the README, and as JSON for machines.
 import type { Argon2Limit } from "./argon2-limit.js";
 import type { RunResult } from "./load.js";
 import type { Propagation } from "./propagation.js";
@@ -92,6 +92,9 @@ export function goalsOf(
     ratio("(5)/(1) users.list / bare route", rate("usersList") / rate("bare"), 0.1),
     ratio("(6) batch of 10 auth.me: calls/s / auth.me req/s", (rate("meBatch") * 10) / rate("me")),
     ratio("(7) auth.signIn / argon2 limit", rate("signIn") / argon2.verificationsPerSecond, 0.9),
+    // notes is served by tRPC's stock adapter: (2) is the most it could do, as (1) is for every target
+    ratio("(8)/(1) notes.list / bare route", rate("notesList") / rate("bare")),
+    ratio("(8)/(2) notes.list / health.ping on the stock adapter", rate("notesList") / rate("stockPing")),
     {
       measure: `RSS growth over ${rss.seconds} s of auth.me`,
       value: growth,
@@ -111,7 +114,7 @@ export function goalsOf(
 
 const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(1)}`;
 const whole = (value: number) => Math.round(value).toLocaleString("en-US");
-const serverName = { bare: "bare", stock: "stock", api: "API" } as const;
+const serverName = { bare: "bare", stock: "stock", api: "API", notes: "notes" } as const;
 
 export function markdownReport(
   targets: TargetSummary[],

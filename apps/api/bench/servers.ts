@@ -1,4 +1,4 @@
-// Starts the three servers the benchmark drives, each a process of its own (processes.ts):
+// Starts the servers the benchmark drives, each a process of its own (processes.ts):
 //   the API     dist/main.js (twice: the second instance, on the same database, Redis and keys,
 //               is where revocations made on the first must be honoured), NODE_ENV=production
 //               with its production defaults (LOG_LEVEL included), on the benchmark's database and
@@ -7,6 +7,7 @@
 //               Two settings differ from the defaults, neither for speed: the sign-in
 //               back-off budgets, which would (rightly) stop the sign-in target, and TRUST_PROXY,
 //               so that the run's requests claim a client IP of their own (bench-services.ts)
+//   notes       the notes app's dist/main.js, checking tokens with the first instance's JWKS (notes.ts)
 //   the limit   a bare Fastify route answering the exact bytes of a real auth.me (bare-server.ts)
 //   the stock   the same router through tRPC's stock Fastify adapter (stock-server.ts), with the
 //               API's environment
@@ -15,7 +16,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import type { BenchServices } from "./bench-services.js";
-import { benchFile, builtApiEntry, resultsDir } from "./paths.js";
+import { notesSettings, seedNotes } from "./notes.js";
+import { benchFile, builtApiEntry, builtNotesEntry, resultsDir } from "./paths.js";
 import { type ServerProcess, startServerProcess } from "./processes.js";
 import { authMeBody, type ServerName, signIn } from "./targets.js";
 
@@ -42,15 +44,17 @@ export interface BenchServers {
   urls: Record<ServerName, string>;
   /** Another instance of the API (revocation propagation; idle otherwise). */
   secondApiUrl: string;
+  /** What notes runs with (no secret), for the results. */
+  notesSettings: Record<string, string>;
   pids: Record<ServerName, number>;
   /** Fresh access tokens of the plain user and the admin (a long run outlives one token). */
   tokens: () => Promise<{ memberToken: string; adminToken: string }>;
 }
 
 /**
- * Starts the API, then (with auth.me's answer in hand) the limit and the stock adapter. Each
- * process is handed to `started` as soon as it runs, so that the caller can stop it whatever
- * happens next.
+ * Starts the API, then (with auth.me's answer in hand) notes, the limit and the stock adapter, and
+ * writes the member's notes. Each process is handed to `started` as soon as it runs, so that the
+ * caller can stop it whatever happens next.
  */
 export async function startServers(options: {
   services: BenchServices;
@@ -81,16 +85,21 @@ export async function startServers(options: {
     adminToken: await signIn(api.url, services.admin, services.clientIp),
   });
   const bodyPath = join(options.scratchDir, "auth-me.json");
-  writeFileSync(bodyPath, await authMeBody(api.url, (await tokens()).memberToken, services.clientIp));
+  const { memberToken } = await tokens();
+  writeFileSync(bodyPath, await authMeBody(api.url, memberToken, services.clientIp));
   const tsx = ["--import", "tsx"];
-  const [bare, stock] = await Promise.all([
+  const notesEnv = notesSettings(services.databaseUrl, options.redisUrl, api.url);
+  const [notes, bare, stock] = await Promise.all([
+    start("notes", ["--enable-source-maps", builtNotesEntry], /Notes listening on (\S+)/, { PATH: path, ...notesEnv }),
     start("bare", [...tsx, benchFile("bare-server.ts"), bodyPath], /listening on (\S+)/, { PATH: path }),
     start("stock", [...tsx, benchFile("stock-server.ts")], /listening on (\S+)/, apiEnv),
   ]);
+  await seedNotes(notes.url, { "x-forwarded-for": services.clientIp, authorization: `Bearer ${memberToken}` });
   return {
     secondApiUrl: api2.url,
-    urls: { api: api.url, bare: bare.url, stock: stock.url },
-    pids: { api: api.pid, bare: bare.pid, stock: stock.pid },
+    notesSettings: notesEnv,
+    urls: { api: api.url, bare: bare.url, stock: stock.url, notes: notes.url },
+    pids: { api: api.pid, bare: bare.pid, stock: stock.pid, notes: notes.pid },
     tokens,
   };
 }
