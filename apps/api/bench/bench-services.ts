@@ -1,10 +1,11 @@
 // The benchmark's share of PostgreSQL and Redis, leaving the developer's data alone:
 //   PostgreSQL  a database of its own on DATABASE_URL's server, `<name>_bench` (dropped first if a
 //               run that was killed left it behind), migrated here and dropped at the end; so
-//               one benchmark at a time per server.
+//               one benchmark at a time per server. The notes app's schema too (notes.ts).
 //   Redis       the API has no key prefix setting, so at the end the benchmark deletes the keys
 //               the API wrote for this run's users, emails and client IP (forgetApiKeys), nothing
-//               else. The emails and the IP are this run's own (a random id; the IP from the
+//               else (notes reads the same keys, under the same default prefix, and writes
+//               none). The emails and the IP are this run's own (a random id; the IP from the
 //               198.18.0.0/15 benchmarking range, sent as X-Forwarded-For), so no developer's
 //               sign-in budget is touched either.
 import { randomBytes } from "node:crypto";
@@ -15,6 +16,7 @@ import { applyMigrations, createDatabase, createPrismaClient, databaseNameOf, dr
 import { Redis } from "ioredis";
 
 import { seedAdmin } from "../src/seed-admin.js";
+import { migrateNotes } from "./notes.js";
 
 /** Users besides the others, so that `users.list` has a full page of 20 to return. */
 const listedUsers = 20;
@@ -65,6 +67,7 @@ export async function openBenchServices(
   const prisma = createPrismaClient({ url: databaseUrl, poolMax: 1 });
   try {
     await applyMigrations(databaseUrl);
+    migrateNotes(databaseUrl);
     const passwordHash = await hashPassword(password);
     const createUser = async (who: string): Promise<Account> => {
       const email = emailOf(who);

@@ -4,12 +4,12 @@
 //   pnpm bench --in-process  the in-process section only (bench/in-process.ts; needs no services)
 //
 // The HTTP section refuses to run without DATABASE_URL and REDIS_URL (options.ts says why), builds
-// the API and its packages, takes a database and Redis keys of its own (bench-services.ts), starts
-// the API, the bare route and the stock adapter as processes of their own (servers.ts), drives them
-// from this process with autocannon (measure.ts) and publishes the numbers (publish.ts). Whatever
-// happens (an error, Ctrl-C), the servers are stopped and the database dropped. Exit 1 when
-// anything that must be zero is not, 2 when it refuses to run; a goal missed is reported, not an
-// exit code.
+// the API, the notes app and their packages, takes a database and Redis keys of its own
+// (bench-services.ts), starts the API (twice), notes, the bare route and the stock adapter as
+// processes of their own (servers.ts), drives them from this process with autocannon (measure.ts)
+// and publishes the numbers (publish.ts). Whatever happens (an error, Ctrl-C), the servers are
+// stopped and the database dropped. Exit 1 when anything that must be zero is not, 2 when it
+// refuses to run; a goal missed is reported, not an exit code.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,14 +23,14 @@ import { type BenchOptions, connections, readOptions, refusal } from "./options.
 import { benchFile, packageDir, resultsDir } from "./paths.js";
 import type { ServerProcess } from "./processes.js";
 import { describeMachine, publish } from "./publish.js";
-import { apiSettings, startServers } from "./servers.js";
+import { apiSettings, type BenchServers, startServers } from "./servers.js";
 
 async function runHttpBench(options: BenchOptions): Promise<number> {
   const machine = describeMachine();
   const perTarget = options.warmUpSeconds + options.rounds * options.durationSeconds;
-  const minutes = (7 * perTarget + options.rssSeconds + options.argon2Seconds + 30) / 60;
+  const minutes = (8 * perTarget + options.rssSeconds + options.argon2Seconds + 30) / 60;
   console.log(
-    `bench: 7 targets × (${options.warmUpSeconds} s warm-up + ${options.rounds} × ${options.durationSeconds} s), ` +
+    `bench: 8 targets × (${options.warmUpSeconds} s warm-up + ${options.rounds} × ${options.durationSeconds} s), ` +
       `${options.rssSeconds} s RSS phase: about ${minutes.toFixed(1)} minutes. Load average ${machine.loadAverageAtStart.join(" ")}.`,
   );
   mkdirSync(resultsDir, { recursive: true });
@@ -52,6 +52,7 @@ async function runHttpBench(options: BenchOptions): Promise<number> {
   process.once("SIGTERM", onSignal);
 
   let measured: Awaited<ReturnType<typeof measureAll>>;
+  let notesSettings: BenchServers["notesSettings"];
   let errorLogLines: Record<string, ReturnType<ServerProcess["errorLines"]>>;
   try {
     const servers = await startServers({
@@ -61,18 +62,27 @@ async function runHttpBench(options: BenchOptions): Promise<number> {
       scratchDir,
       started: (server) => running.push(server),
     });
+    notesSettings = servers.notesSettings;
     measured = await measureAll(options, services, servers);
     errorLogLines = Object.fromEntries(running.map((server) => [server.name, server.errorLines()]));
   } finally {
     const redisKeysDeleted = await cleanUp();
     console.log(`bench: servers stopped, database dropped, ${redisKeysDeleted} Redis keys of the run deleted`);
   }
-  return publish({ measured, machine, options, apiSettings: apiSettings(services, options.redisUrl), errorLogLines });
+  return publish({
+    measured,
+    machine,
+    options,
+    apiSettings: apiSettings(services, options.redisUrl),
+    notesSettings,
+    errorLogLines,
+  });
 }
 
 function build() {
-  console.log("bench: building the API and the packages it uses ...");
-  execFileSync("pnpm", ["exec", "turbo", "run", "build", "--filter=@platform/api...", "--output-logs=errors-only"], {
+  console.log("bench: building the API, the notes app and the packages they use ...");
+  const filters = ["--filter=@platform/api...", "--filter=@platform/notes..."];
+  execFileSync("pnpm", ["exec", "turbo", "run", "build", ...filters, "--output-logs=errors-only"], {
     cwd: repoRoot,
     stdio: "inherit",
   });

@@ -1,6 +1,6 @@
 // The measuring itself, once the servers run: a warm-up per target, the rounds (targets
 // alternating within each), then with the API idle the argon2 limit, the RSS phase, and last the
-// revocation propagation between two instances.
+// revocation propagation from one instance to the other and to notes.
 import { measureArgon2Limit } from "./argon2-limit.js";
 import type { BenchServices } from "./bench-services.js";
 import { runLoad, type RunResult } from "./load.js";
@@ -56,10 +56,13 @@ export async function measureAll(options: BenchOptions, services: BenchServices,
     apiPid: pids.api,
     sampleEverySeconds: options.rssSampleSeconds,
   });
-  console.log(`revocation propagation: ${options.propagationSamples} sign-outs on one instance, timed on another ...`);
+  console.log(
+    `revocation propagation: ${options.propagationSamples} sign-outs on one instance, timed on another and on notes ...`,
+  );
   const propagation = await measurePropagation({
     from: urls.api,
     to: servers.secondApiUrl,
+    notes: urls.notes,
     accounts: services.signers,
     clientIp: services.clientIp,
     samples: options.propagationSamples,

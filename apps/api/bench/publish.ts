@@ -30,6 +30,7 @@ export function publish(run: {
   machine: ReturnType<typeof describeMachine>;
   options: BenchOptions;
   apiSettings: Record<string, string>;
+  notesSettings: Record<string, string>;
   errorLogLines: Record<string, ReturnType<ServerProcess["errorLines"]>>;
 }): number {
   const { measured, options, errorLogLines } = run;
@@ -47,14 +48,18 @@ export function publish(run: {
     argon2Seconds: options.argon2Seconds,
     propagationSamples: options.propagationSamples,
   };
-  const api = Object.fromEntries(
-    Object.entries(run.apiSettings).map(([name, value]) => [name, name.endsWith("_URL") ? redactUrl(value) : value]),
-  );
+  const shown = (settings: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(settings).map(([name, value]) => [name, name.endsWith("_URL") ? redactUrl(value) : value]),
+    );
+  const api = shown(run.apiSettings);
+  const notes = shown(run.notesSettings);
   const resultPath = join(resultsDir, "latest.json");
   const result = {
     machine,
     settings,
     api,
+    notes,
     targets: summaries,
     argon2,
     rss,
@@ -73,13 +78,15 @@ export function publish(run: {
     settings:
       `Settings: ${connections} connections, ${options.rounds} rounds × ${options.durationSeconds} s per target (alternating), ` +
       `${options.warmUpSeconds} s warm-up each; API: NODE_ENV=production, production defaults (LOG_LEVEL info), ` +
-      `SIGN_IN_ACCOUNT_FREE_ATTEMPTS=1000 and SIGN_IN_IP_FREE_ATTEMPTS=100000 (the back-off would stop target 7), TRUST_PROXY=127.0.0.1.`,
+      `SIGN_IN_ACCOUNT_FREE_ATTEMPTS=1000 and SIGN_IN_IP_FREE_ATTEMPTS=100000 (the back-off would stop target 7), TRUST_PROXY=127.0.0.1, ` +
+      `JWT_ALGORITHM=EdDSA (an Ed25519 key made for the run); notes: NODE_ENV=production, AUTH_JWKS_URL the API's JWKS, ` +
+      `the same database (schema notes) and Redis.`,
   });
   console.log(`\n${table}\n`);
   console.log(`API RSS during the phase (MiB): ${rss.samples.map((s) => mib(s.rssBytes).toFixed(0)).join(" ")}`);
   const warnLines = Object.entries(errorLogLines).map(([name, lines]) => `${name} ${lines.warnings}`);
   console.log(`log lines at warn level: ${warnLines.join(", ")}`);
-  console.log(`results: ${resultPath}; server logs (warn and above): ${resultsDir}/{api,stock,bare}.log`);
+  console.log(`results: ${resultPath}; server logs (warn and above): ${resultsDir}/{api,api2,notes,stock,bare}.log`);
   for (const warning of warnings) console.warn(`!! ${warning}`);
   if (failures.length === 0) return 0;
   console.error(`\n!! FAILED: what must be zero is not:\n${failures.map((failure) => `  - ${failure}`).join("\n")}`);

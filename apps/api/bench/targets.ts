@@ -5,20 +5,22 @@
 // (`/trpc/auth.me,auth.me,…?batch=1&input={"0":…,"9":…}`), and no URL format is guessed here. The
 // recorded call's answer is the body every answer under load must equal (autocannon counts any
 // other as a mismatch); sign-in answers differ (new tokens), so they are only checked for a token.
+// The notes app's call is recorded the same way, through tRPC's untyped client (notes.ts).
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 
 import type { AppRouter } from "../src/router.js";
 import type { MaxBatchSize } from "../src/server.js";
+import { listNotes, notesOfMember } from "./notes.js";
 
 /** The batch target's size: the most the API accepts in one request (typed as its limit, as the client does). */
 const maxBatchSize: MaxBatchSize = 10;
 
-export type ServerName = "bare" | "stock" | "api";
+export type ServerName = "bare" | "stock" | "api" | "notes";
 
 export interface Target {
   /** Stable key (JSON results, ratios). */
-  key: "bare" | "stockPing" | "apiPing" | "me" | "usersList" | "meBatch" | "signIn";
+  key: "bare" | "stockPing" | "apiPing" | "me" | "usersList" | "meBatch" | "signIn" | "notesList";
   label: string;
   /** Which process serves it (its CPU and RSS are reported). */
   server: ServerName;
@@ -42,13 +44,8 @@ interface Recorded {
   responseBody: string;
 }
 
-/** Makes `call` through a tRPC client at `trpcUrl` and returns the one HTTP request it sent. */
-async function record(
-  trpcUrl: string,
-  headers: Record<string, string>,
-  batch: boolean,
-  call: (client: TRPCClient<AppRouter>) => Promise<unknown>,
-): Promise<Recorded> {
+/** Makes `call` with a fetch that writes its requests down, and returns the one HTTP request it sent. */
+async function recordFetch(call: (fetch: typeof globalThis.fetch) => Promise<unknown>): Promise<Recorded> {
   const requests: Recorded[] = [];
   const recordingFetch = async (input: string | URL | Request, init?: RequestInit) => {
     const response = await fetch(input, init);
@@ -62,14 +59,26 @@ async function record(
     });
     return response;
   };
-  const options = { url: trpcUrl, transformer: superjson, headers, fetch: recordingFetch };
-  const client = createTRPCClient<AppRouter>({
-    links: [batch ? httpBatchLink({ ...options, maxItems: maxBatchSize }) : httpLink(options)],
-  });
-  await call(client);
+  await call(recordingFetch);
   const [request, ...more] = requests;
   if (!request || more.length > 0) throw new Error(`expected one HTTP request, the client sent ${requests.length}`);
   return request;
+}
+
+/** Makes `call` through a tRPC client of the API at `trpcUrl` and returns the one HTTP request it sent. */
+function record(
+  trpcUrl: string,
+  headers: Record<string, string>,
+  batch: boolean,
+  call: (client: TRPCClient<AppRouter>) => Promise<unknown>,
+): Promise<Recorded> {
+  return recordFetch((fetch) => {
+    const options = { url: trpcUrl, transformer: superjson, headers, fetch };
+    const client = createTRPCClient<AppRouter>({
+      links: [batch ? httpBatchLink({ ...options, maxItems: maxBatchSize }) : httpLink(options)],
+    });
+    return call(client);
+  });
 }
 
 const hasToken = (body: string | Buffer | undefined) => String(body ?? "").includes('"token":"');
@@ -85,7 +94,7 @@ export interface TargetInputs {
   clientIp: string;
 }
 
-/** The seven targets, in the order they run within a round. Each recorded call must succeed. */
+/** The eight targets, in the order they run within a round. Each recorded call must succeed. */
 export async function buildTargets(inputs: TargetInputs): Promise<Target[]> {
   const { urls, clientIp } = inputs;
   const anonymous = { "x-forwarded-for": clientIp };
@@ -107,11 +116,14 @@ export async function buildTargets(inputs: TargetInputs): Promise<Target[]> {
     signIn: await record(api, anonymous, false, (client) =>
       client.auth.signIn.mutate({ email: firstSigner.email, password: firstSigner.password }),
     ),
+    notesList: await recordFetch((fetch) => listNotes(urls.notes, member, fetch)),
   };
   for (const [key, { status, responseBody }] of Object.entries(recorded)) {
     if (status !== 200) throw new Error(`${key}: the recorded call answered ${status}: ${responseBody.slice(0, 300)}`);
   }
   if (!hasToken(recorded.signIn.responseBody)) throw new Error("auth.signIn: the recorded answer has no token");
+  if (!notesOfMember.every((text) => recorded.notesList.responseBody.includes(JSON.stringify(text))))
+    throw new Error("notes.list: the recorded answer lacks the member's notes");
 
   const from = (key: Target["key"], label: string, server: ServerName, request: Recorded): Target => ({
     key,
@@ -138,6 +150,7 @@ export async function buildTargets(inputs: TargetInputs): Promise<Target[]> {
         (recorded.signIn.body ?? "").replace(JSON.stringify(firstSigner.email), JSON.stringify(email)),
       ),
     },
+    from("notesList", `(8) notes.list (${notesOfMember.length} notes), notes app`, "notes", recorded.notesList),
   ];
 }
 
