@@ -29,3 +29,4 @@ export { openRedis } from "./redis-connection.js";
 export { RequestLogController } from "./request-log.js";
 export { registerSecurityHeaders } from "./security-headers.js";
 export { StartupError } from "./startup-error.js";
+export { registerTRPCRoute, type TRPCRouteOptions } from "./trpc-http/trpc-route.js";

@@ -1,7 +1,8 @@
 // The notes app's HTTP server, built as the identity's is (the same plumbing, from
 // @platform/api/server-kit): security headers on every response, CORS, one log line per request,
-// graceful close, the tRPC router under /trpc (tRPC's own Fastify adapter: notes has no hot path
-// to tune), a failed call's Retry-After and log line, and the probes:
+// graceful close, the tRPC router under /trpc (on the identity's fast serving path: an
+// authenticated call is every specialist's hot path), a failed call's Retry-After and log line,
+// and the probes:
 //   GET /health  liveness
 //   GET /ready   a real query against the notes database, and the registry's ping (the shared
 //                Redis; without one, the identity service's), each within the probe's time limit
@@ -13,9 +14,10 @@ import {
   registerGracefulClose,
   registerProbes,
   registerSecurityHeaders,
+  registerTRPCRoute,
   RequestLogController,
+  type TRPCRouteOptions,
 } from "@platform/api/server-kit";
-import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify from "fastify";
 
 import { createContext } from "./context.js";
@@ -42,13 +44,13 @@ export async function buildServer(deps: NotesDeps, options: BuildServerOptions =
   registerGracefulClose(server);
   await registerCors(server, deps.config.corsOrigin);
 
-  const trpcOptions: FastifyTRPCPluginOptions<NotesRouter>["trpcOptions"] = {
+  const trpcOptions: TRPCRouteOptions<NotesRouter> = {
     router: notesAppRouter,
     maxBatchSize,
     createContext: ({ req }) => createContext(deps, { authorization: req.headers.authorization, ip: req.ip }),
     ...callFailureOptions,
   };
-  await server.register(fastifyTRPCPlugin, { prefix: "/trpc", trpcOptions });
+  await registerTRPCRoute(server, "/trpc", trpcOptions);
 
   registerProbes(server, {
     database: () => deps.prisma.$queryRaw`SELECT 1`,
