@@ -20,9 +20,9 @@ import {
 } from "@platform/api/server-kit";
 import {
   type AuthDeps,
+  createHmacTokenVerifier,
   createJwksTokenVerifier,
   createSpecialistDeps,
-  createTokenService,
   type RedisConnection,
   type TokenVerifier,
 } from "@platform/auth";
@@ -112,12 +112,13 @@ export function createNotesAuth(
   options: { keyPrefix?: string | undefined; now?: () => Date } = {},
 ): AuthDeps {
   const { now } = options;
+  const { issuer, audience } = config.tokens;
   const tokens: TokenVerifier =
     config.tokens.kind === "jwks"
       ? // the identity's public keys: nothing here can mint a token; the JWKS away is a 503
-        createJwksTokenVerifier({ ...config.tokens, now })
-      : // the shared secret of an HS256 platform (the TTL is the signer's business: notes signs nothing)
-        createTokenService({ ...config.tokens, accessTokenTtlSeconds: 1, now });
+        createJwksTokenVerifier({ jwksUrl: config.tokens.jwksUrl, issuer, audience, now })
+      : // the shared secret of an HS256 platform: checked, never used to sign here
+        createHmacTokenVerifier({ secret: config.tokens.secret, issuer, audience, now });
   return createSpecialistDeps({ tokens, redis, identityUrl: config.identityUrl, keyPrefix: options.keyPrefix });
 }
 
