@@ -2,7 +2,8 @@
 // config.ts, a specialist's): each variable checked on its own by a rule, every refusal collected
 // instead of stopping at the first, so one failed start lists every problem; each problem names
 // its variable, what it must be and what it got (a secret by its length, a URL without its
-// password). A blank value counts as unset. The rules between variables stay with each app.
+// password). A blank value counts as unset. The rules between variables stay with each app, except
+// those every app shares: where the platform's Redis is (readRedisTarget).
 import { z } from "zod";
 
 import { redactUrl } from "./redact-url.js";
@@ -66,5 +67,64 @@ export function createReader(env: NodeJS.ProcessEnv) {
   }
   /** Whether a variable was refused: rules between variables say nothing more about it. */
   const isRefused = (...names: string[]) => names.some((name) => refused.has(name));
-  return { read, isRefused, problems, names };
+  /** A problem of variables together (two that exclude each other): listed, and each counts as refused. */
+  function refuse(problem: string, ...names: string[]) {
+    problems.push(problem);
+    for (const name of names) refused.add(name);
+  }
+  return { read, isRefused, refuse, problems, names };
+}
+
+export type Reader = ReturnType<typeof createReader>;
+
+/**
+ * A Redis Cluster's seed nodes (ioredis discovers the others from them): `host:port`, or a
+ * redis:// or rediss:// URL to give credentials or TLS, which must then be the same on every seed
+ * (ioredis reaches every node with one set). Each comes out as a URL; Cluster has database 0 only.
+ */
+const clusterSeed = z
+  .url({ protocol: /^rediss?$/ })
+  .refine((seed) => ["", "/"].includes(new URL(seed).pathname), "Redis Cluster has database 0 only");
+const sameButWhere = (seeds: string[]) =>
+  new Set(
+    seeds.map((seed) => new URL(seed)).map(({ protocol, username, password }) => `${protocol}${username}:${password}`),
+  ).size === 1;
+const clusterNodesRule: Rule<string[]> = {
+  schema: z
+    .string()
+    .transform((list) =>
+      list
+        .split(",")
+        .map((seed) => seed.trim())
+        .filter(Boolean)
+        .map((seed) => (seed.includes("://") ? seed : `redis://${seed}`)),
+    )
+    .pipe(z.array(clusterSeed).min(1).refine(sameButWhere)),
+  expected:
+    "comma-separated host:port seeds of a Redis Cluster (or redis:// / rediss:// URLs, all with the same credentials and scheme)",
+  show: (given) => quoted(given.split(",").map(redactUrl).join(",")),
+};
+
+/** The platform's shared Redis: one server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
+export type RedisTarget = { kind: "redis"; url: string } | { kind: "redis-cluster"; nodes: string[] };
+
+/**
+ * REDIS_URL or REDIS_CLUSTER_NODES, read the same way by every app of the platform (the identity
+ * and its specialists share one Redis, so they name it alike). undefined when neither is set, or
+ * when a problem is listed: a refused value, or both set (then both count as refused, so an app's
+ * own rules about them stay quiet).
+ */
+export function readRedisTarget({ read, refuse }: Reader): RedisTarget | undefined {
+  const url = read("REDIS_URL", urlOf(["redis", "rediss"]));
+  const nodes = read("REDIS_CLUSTER_NODES", clusterNodesRule);
+  if (url !== undefined && nodes !== undefined) {
+    refuse(
+      "REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server or REDIS_CLUSTER_NODES for a Redis Cluster, not both",
+      "REDIS_URL",
+      "REDIS_CLUSTER_NODES",
+    );
+    return undefined;
+  }
+  if (nodes) return { kind: "redis-cluster", nodes };
+  return url === undefined ? undefined : { kind: "redis", url };
 }

@@ -32,13 +32,13 @@ import {
   createReader,
   oneOf,
   portNumber,
-  quoted,
+  readRedisTarget,
+  type RedisTarget,
   type Rule,
   trimmedText,
   urlOf,
   wholeNumber,
 } from "./config-reader.js";
-import { redactUrl } from "./redact-url.js";
 
 export { ConfigError };
 
@@ -58,7 +58,7 @@ export interface Config {
   /** A PostgreSQL server, or the embedded database (PGlite) with its data in `dataDir`. */
   database: { kind: "server"; url: string } | { kind: "embedded"; dataDir: string };
   /** Redis or a Redis Cluster (shared by every instance), or this process's memory (one instance only). */
-  registry: { kind: "redis"; url: string } | { kind: "redis-cluster"; nodes: string[] } | { kind: "memory" };
+  registry: RedisTarget | { kind: "memory" };
   jwt: {
     /** Keys the refresh and device tokens always, and the access tokens with HS256. */
     secret: string;
@@ -91,34 +91,6 @@ export interface Config {
   /** What is accepted but probably a mistake, for the logger at start-up (names, never values). */
   warnings: string[];
 }
-
-/**
- * A Redis Cluster's seed nodes (ioredis discovers the others from them): `host:port`, or a
- * redis:// or rediss:// URL to give credentials or TLS, which must then be the same on every seed
- * (ioredis reaches every node with one set). Each comes out as a URL; Cluster has database 0 only.
- */
-const clusterSeed = z
-  .url({ protocol: /^rediss?$/ })
-  .refine((seed) => ["", "/"].includes(new URL(seed).pathname), "Redis Cluster has database 0 only");
-const sameButWhere = (seeds: string[]) =>
-  new Set(
-    seeds.map((seed) => new URL(seed)).map(({ protocol, username, password }) => `${protocol}${username}:${password}`),
-  ).size === 1;
-const clusterNodesRule: Rule<string[]> = {
-  schema: z
-    .string()
-    .transform((list) =>
-      list
-        .split(",")
-        .map((seed) => seed.trim())
-        .filter(Boolean)
-        .map((seed) => (seed.includes("://") ? seed : `redis://${seed}`)),
-    )
-    .pipe(z.array(clusterSeed).min(1).refine(sameButWhere)),
-  expected:
-    "comma-separated host:port seeds of a Redis Cluster (or redis:// / rediss:// URLs, all with the same credentials and scheme)",
-  show: (given) => quoted(given.split(",").map(redactUrl).join(",")),
-};
 
 /** A secret must be random, not merely long: at least this many distinct characters and 3-character runs. */
 const minimumSecretVariety = { characters: 8, runs: 20 };
@@ -166,14 +138,14 @@ const trustProxyRule: Rule<string> = {
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const { read, isRefused, problems, names } = createReader(env);
+  const reader = createReader(env);
+  const { read, isRefused, problems, names } = reader;
   const vars = {
     nodeEnv: read("NODE_ENV", oneOf(["development", "production", "test"])) ?? "development",
     host: read("HOST", anyText) ?? "127.0.0.1",
     port: read("PORT", portNumber) ?? 3001,
     databaseUrl: read("DATABASE_URL", urlOf(["postgres", "postgresql"])),
-    redisUrl: read("REDIS_URL", urlOf(["redis", "rediss"])),
-    redisClusterNodes: read("REDIS_CLUSTER_NODES", clusterNodesRule),
+    redis: readRedisTarget(reader), // REDIS_URL or REDIS_CLUSTER_NODES
     dataDir: read("DATA_DIR", trimmedText) ?? ".data",
     allowEmbedded: read("ALLOW_EMBEDDED", oneOf(["1", "true", "0", "false"])),
     sessionStore: read("SESSION_STORE", oneOf(["redis", "memory"])),
@@ -252,14 +224,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "DATABASE_URL is required in production: the embedded database serves a single process and is meant for development; set ALLOW_EMBEDDED=1 to use it anyway",
     );
   }
-  const hasRedis = vars.redisUrl !== undefined || vars.redisClusterNodes !== undefined;
+  const hasRedis = vars.redis !== undefined;
   const sessionStore = vars.sessionStore ?? (hasRedis ? "redis" : "memory");
+  // both set is refused by readRedisTarget
   if (!isRefused("REDIS_URL", "REDIS_CLUSTER_NODES", "SESSION_STORE")) {
-    if (vars.redisUrl !== undefined && vars.redisClusterNodes !== undefined) {
-      problems.push(
-        "REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server or REDIS_CLUSTER_NODES for a Redis Cluster, not both",
-      );
-    } else if (sessionStore === "redis" && !hasRedis) {
+    if (sessionStore === "redis" && !hasRedis) {
       problems.push("REDIS_URL (or REDIS_CLUSTER_NODES) is required when SESSION_STORE=redis");
     } else if (isProduction && sessionStore === "memory" && vars.sessionStore !== "memory") {
       problems.push(
@@ -282,7 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: vars.databaseUrl
       ? { kind: "server", url: vars.databaseUrl }
       : { kind: "embedded", dataDir: resolve(repoRoot, vars.dataDir) },
-    registry: registryOf(sessionStore, vars.redisUrl, vars.redisClusterNodes),
+    registry: sessionStore === "memory" || !vars.redis ? { kind: "memory" } : vars.redis,
     jwt: {
       secret: jwtSecret,
       issuer: vars.jwtIssuer,
@@ -315,13 +284,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     warnings,
   };
-}
-
-/** Where the registry lives, once the rules above have passed (at most one of the two is set). */
-function registryOf(store: "redis" | "memory", url?: string, clusterNodes?: string[]): Config["registry"] {
-  if (store === "memory") return { kind: "memory" };
-  if (clusterNodes) return { kind: "redis-cluster", nodes: clusterNodes };
-  return url ? { kind: "redis", url } : { kind: "memory" };
 }
 
 /**

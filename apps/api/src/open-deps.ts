@@ -22,7 +22,7 @@ import { createDatabaseHint, isMissingDatabase, summarizeDatabaseError } from ".
 import { type ApiDeps, createDeps, createSignInLimiters, type SignInLimiters } from "./deps.js";
 import { createLogger, type Logger } from "./logger.js";
 import { redactUrl } from "./redact-url.js";
-import { openRedis } from "./redis-connection.js";
+import { describeRedisTarget, openRedisTarget } from "./redis-connection.js";
 import { seedAdmin } from "./seed-admin.js";
 import { StartupError } from "./startup-error.js";
 
@@ -120,16 +120,16 @@ async function openSharedState(config: Config, logger: Logger): Promise<Opened<S
     };
   }
   const { registry } = config;
-  const redis = await openRedis(registry.kind === "redis" ? registry.url : registry, logger);
+  const redis = await openRedisTarget(registry, logger);
   const state = {
     registry: createRedisSessionRegistry({ redis }),
     signInLimiters: createSignInLimiters(config.signInLimits, { redis }),
   };
-  const where =
-    registry.kind === "redis"
-      ? `Redis at ${redactUrl(registry.url)}`
-      : `Redis Cluster at ${registry.nodes.map(redactUrl).join(",")}`;
-  return { value: state, description: `${where} (shared)`, close: () => closeSharedState(state) };
+  return {
+    value: state,
+    description: `${describeRedisTarget(registry)} (shared)`,
+    close: () => closeSharedState(state),
+  };
 }
 
 export async function openDeps(config: Config, logger: Logger = createLogger(config)): Promise<OpenedDeps> {

@@ -19,6 +19,7 @@
 import { redisClusterSeeds, type RedisConnection } from "@platform/auth";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 
+import type { RedisTarget } from "./config-reader.js";
 import type { Logger } from "./logger.js";
 import { redactUrl } from "./redact-url.js";
 import { StartupError } from "./startup-error.js";
@@ -94,4 +95,16 @@ export async function openRedis(target: string | RedisClusterTarget, logger: Log
     throw new StartupError(`Cannot reach Redis at ${setting}=${where}: ${reason.message}`, { cause: reason });
   }
   return redis;
+}
+
+/** The Redis a configuration names (REDIS_URL or REDIS_CLUSTER_NODES, see readRedisTarget), opened by openRedis. */
+export function openRedisTarget(target: RedisTarget, logger: Logger): Promise<RedisConnection> {
+  return openRedis(target.kind === "redis" ? target.url : target, logger);
+}
+
+/** "Redis at <url>" or "Redis Cluster at <seeds>", passwords hidden: for start-up reports. */
+export function describeRedisTarget(target: RedisTarget): string {
+  return target.kind === "redis"
+    ? `Redis at ${redactUrl(target.url)}`
+    : `Redis Cluster at ${target.nodes.map(redactUrl).join(",")}`;
 }

@@ -12,6 +12,9 @@ export {
   oneOf,
   portNumber,
   quoted,
+  type Reader,
+  readRedisTarget,
+  type RedisTarget,
   type Rule,
   trimmedText,
   urlOf,
@@ -25,7 +28,7 @@ export { assertPortAvailable, describeListenError } from "./listen-port.js";
 export { createLogger, createSilentLogger, type Logger } from "./logger.js";
 export { type ReadinessChecks, registerProbes } from "./probes.js";
 export { redactUrl } from "./redact-url.js";
-export { openRedis } from "./redis-connection.js";
+export { describeRedisTarget, openRedis, openRedisTarget } from "./redis-connection.js";
 export { RequestLogController } from "./request-log.js";
 export { registerSecurityHeaders } from "./security-headers.js";
 export { StartupError } from "./startup-error.js";

@@ -13,8 +13,8 @@ import { createServer } from "node:net";
 
 import {
   type AuthDeps,
+  createHmacTokenVerifier,
   createSpecialistDeps,
-  createTokenService,
   initAuth,
   readOnlyRegistry,
   specialistAclRules,
@@ -40,7 +40,7 @@ const specialistCaller = (deps: AuthDeps, token: string) =>
   auth.createCallerFactory(specialistRouter)({ deps, request: { authorization: `Bearer ${token}` } });
 
 // an HS256 platform: the specialist verifies with the shared secret (EdDSA: the identity's JWKS)
-const verifier = () => createTokenService({ ...jwt, secret: testJwtSecret, accessTokenTtlSeconds: 900 });
+const verifier = () => createHmacTokenVerifier({ secret: testJwtSecret, issuer: jwt.issuer, audience: jwt.audience });
 
 /** A URL where nothing listens: an identity service that is down. */
 async function deadUrl(): Promise<string> {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 
+import { loadConfig as loadIdentityConfig } from "@platform/api";
 import { repoRoot } from "@platform/db";
 import { describe, expect, it } from "vitest";
 
@@ -28,7 +29,7 @@ describe("loadConfig: development with nothing configured", () => {
       port: 3002,
       portVariable: "PORT",
       database: { kind: "embedded", dataDir: join(repoRoot, ".data-notes") },
-      redisUrl: undefined,
+      redis: undefined,
       identityUrl: defaultIdentityUrl,
       corsOrigin: true,
       warnings: [],
@@ -78,7 +79,7 @@ describe("loadConfig: services and tokens", () => {
     });
     expect(config).toMatchObject({
       database: { kind: "server", url: "postgres://app@db:5432/platform" },
-      redisUrl: "redis://cache:6379",
+      redis: { kind: "redis", url: "redis://cache:6379" },
       identityUrl: "https://id.example/trpc",
       tokens: { kind: "secret", secret, issuer: "issuer", audience: "audience", isDevelopmentSecret: false },
       corsOrigin: ["https://a.example", "https://b.example"],
@@ -123,6 +124,50 @@ describe("loadConfig: services and tokens", () => {
 
   it("takes a blank value as unset", () => {
     expect(loadConfig({ DATABASE_URL: " ", JWT_SECRET: "", NOTES_DATA_DIR: "" }).database.kind).toBe("embedded");
+  });
+});
+
+describe("loadConfig: REDIS_CLUSTER_NODES, read by the identity's own rule", () => {
+  const seeds = "10.0.0.1:6379, 10.0.0.2:6379,10.0.0.3:6380";
+  /** What the identity says of the same variables (its config test covers the rule case by case). */
+  function identityProblemsOf(env: Record<string, string>): string[] {
+    try {
+      loadIdentityConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    throw new Error("the identity accepted the configuration");
+  }
+
+  it("reads the registry from a Redis Cluster's seeds, each a URL (credentials and TLS as the identity takes them)", () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: seeds }).redis).toEqual({
+      kind: "redis-cluster",
+      nodes: ["redis://10.0.0.1:6379", "redis://10.0.0.2:6379", "redis://10.0.0.3:6380"],
+    });
+    const withUser = ["rediss://notes:s3cret@10.0.0.1:6379", "rediss://notes:s3cret@10.0.0.2:6379"];
+    expect(loadConfig({ REDIS_CLUSTER_NODES: withUser.join(",") }).redis).toEqual({
+      kind: "redis-cluster",
+      nodes: withUser,
+    });
+  });
+
+  it.each([
+    ["beside REDIS_URL: one or the other", { REDIS_URL: "redis://cache:6379", REDIS_CLUSTER_NODES: seeds }],
+    ["with no seed", { REDIS_CLUSTER_NODES: "," }],
+    ["with a database number", { REDIS_CLUSTER_NODES: "redis://10.0.0.1:6379/2" }],
+    ["with seeds of different credentials", { REDIS_CLUSTER_NODES: "redis://:one@10.0.0.1:6379,10.0.0.2:6379" }],
+  ])("refuses it %s, in the identity's words, never showing a password", (_, env) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems).toEqual(identityProblemsOf(env));
+    expect(problems.join("\n")).not.toContain("one@");
+  });
+
+  it("names both variables in the conflict", () => {
+    expect(problemsOf({ REDIS_URL: "redis://cache:6379", REDIS_CLUSTER_NODES: seeds })).toEqual([
+      "REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server or REDIS_CLUSTER_NODES for a Redis Cluster, not both",
+    ]);
   });
 });
 

@@ -9,6 +9,9 @@
 // nothing configured); NODE_ENV=production refuses that, as it refuses the embedded database and
 // keys fetched over plain HTTP from another machine.
 //
+// The shared registry's Redis is named as the identity names it (readRedisTarget, one definition
+// for both): REDIS_URL for one server, or REDIS_CLUSTER_NODES for a Redis Cluster, not both.
+//
 // The port: PORT when the app runs on its own; the root `pnpm dev` runs it beside the identity,
 // which owns PORT, so there it reads NOTES_PORT (main.ts is told which by --port-variable).
 import { resolve } from "node:path";
@@ -20,7 +23,9 @@ import {
   developmentJwtSecret,
   oneOf,
   portNumber,
+  readRedisTarget,
   redactUrl,
+  type RedisTarget,
   type Rule,
   trimmedText,
   urlOf,
@@ -42,8 +47,8 @@ export interface NotesConfig {
   portVariable: PortVariable;
   /** A PostgreSQL server (the notes schema of its database), or an embedded one in `dataDir`. */
   database: { kind: "server"; url: string } | { kind: "embedded"; dataDir: string };
-  /** The shared session registry (read only); undefined: the identity answers every call. */
-  redisUrl: string | undefined;
+  /** The shared session registry's Redis or Redis Cluster (read only); undefined: the identity answers every call. */
+  redis: RedisTarget | undefined;
   /** How the identity's access tokens are checked. */
   tokens:
     | { kind: "jwks"; jwksUrl: string; issuer: string; audience: string }
@@ -74,7 +79,8 @@ export interface LoadConfigOptions {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): NotesConfig {
   const portVariable = options.portVariable ?? "PORT";
-  const { read, isRefused, problems } = createReader(env);
+  const reader = createReader(env);
+  const { read, isRefused, problems } = reader;
   const vars = {
     nodeEnv: read("NODE_ENV", oneOf(["development", "production", "test"])) ?? "development",
     host: read("HOST", anyText) ?? "127.0.0.1",
@@ -82,7 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     databaseUrl: read("DATABASE_URL", urlOf(["postgres", "postgresql"])),
     dataDir: read("NOTES_DATA_DIR", trimmedText) ?? ".data-notes",
     allowEmbedded: read("ALLOW_EMBEDDED", oneOf(["1", "true", "0", "false"])),
-    redisUrl: read("REDIS_URL", urlOf(["redis", "rediss"])),
+    redis: readRedisTarget(reader), // REDIS_URL or REDIS_CLUSTER_NODES
     jwksUrl: read("AUTH_JWKS_URL", urlOf(["http", "https"])),
     jwtSecret: read("JWT_SECRET", jwtSecretRule),
     jwtIssuer: read("JWT_ISSUER", anyText) ?? "my-platform",
@@ -141,7 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     database: vars.databaseUrl
       ? { kind: "server", url: vars.databaseUrl }
       : { kind: "embedded", dataDir: resolve(repoRoot, vars.dataDir) },
-    redisUrl: vars.redisUrl,
+    redis: vars.redis,
     tokens: vars.jwksUrl
       ? { kind: "jwks", jwksUrl: vars.jwksUrl, issuer, audience }
       : { kind: "secret", secret, issuer, audience, isDevelopmentSecret: secret === developmentJwtSecret },

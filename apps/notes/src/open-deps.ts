@@ -2,29 +2,31 @@
 //   database  the notes schema of a PostgreSQL server (DATABASE_URL), or an embedded database of
 //             its own in NOTES_DATA_DIR (default .data-notes/, apart from the identity's .data/)
 //   auth      the identity's tokens (its JWKS, or the shared secret), the shared registry in Redis
-//             (REDIS_URL) and, for what the registry does not know, the identity service itself
+//             (REDIS_URL, or a Redis Cluster: REDIS_CLUSTER_NODES) and, for what the registry does
+//             not know, the identity service itself
 // The embedded database is always migrated on start; a server is migrated on start in development
 // (and created if it does not exist yet, as the identity does), and with `pnpm db:migrate`
 // elsewhere. `close()` closes everything opened here.
 import {
   createDatabaseHint,
   createLogger,
+  describeRedisTarget,
   isMissingDatabase,
   type Logger,
-  openRedis,
+  openRedisTarget,
   redactUrl,
   StartupError,
   summarizeDatabaseError,
 } from "@platform/api/server-kit";
 import {
   type AuthDeps,
+  createHmacTokenVerifier,
   createJwksTokenVerifier,
   createSpecialistDeps,
-  createTokenService,
+  type RedisConnection,
   type TokenVerifier,
 } from "@platform/auth";
 import { createDatabase, databaseNameOf, startEmbeddedPostgres } from "@platform/db";
-import type { Redis } from "ioredis";
 
 import type { NotesConfig } from "./config.js";
 import type { NotesDeps } from "./deps.js";
@@ -106,16 +108,17 @@ async function openEmbeddedDatabase(dataDir: string, report: string[]): Promise<
  */
 export function createNotesAuth(
   config: NotesConfig,
-  redis: Redis | undefined,
+  redis: RedisConnection | undefined,
   options: { keyPrefix?: string | undefined; now?: () => Date } = {},
 ): AuthDeps {
   const { now } = options;
+  const { issuer, audience } = config.tokens;
   const tokens: TokenVerifier =
     config.tokens.kind === "jwks"
       ? // the identity's public keys: nothing here can mint a token; the JWKS away is a 503
-        createJwksTokenVerifier({ ...config.tokens, now })
-      : // the shared secret of an HS256 platform (the TTL is the signer's business: notes signs nothing)
-        createTokenService({ ...config.tokens, accessTokenTtlSeconds: 1, now });
+        createJwksTokenVerifier({ jwksUrl: config.tokens.jwksUrl, issuer, audience, now })
+      : // the shared secret of an HS256 platform: checked, never used to sign here
+        createHmacTokenVerifier({ secret: config.tokens.secret, issuer, audience, now });
   return createSpecialistDeps({ tokens, redis, identityUrl: config.identityUrl, keyPrefix: options.keyPrefix });
 }
 
@@ -124,15 +127,15 @@ function describeAuth(config: NotesConfig): string[] {
     config.tokens.kind === "jwks"
       ? `tokens: checked with the identity's keys at ${redactUrl(config.tokens.jwksUrl)}`
       : `tokens: checked with ${config.tokens.isDevelopmentSecret ? "the development JWT_SECRET" : "JWT_SECRET"} (HS256)`;
-  const registry = config.redisUrl
-    ? `session registry: Redis at ${redactUrl(config.redisUrl)} (shared with the identity; misses asked of ${config.identityUrl})`
-    : `session registry: none (set REDIS_URL to share the identity's); every call is asked of ${config.identityUrl}`;
+  const registry = config.redis
+    ? `session registry: ${describeRedisTarget(config.redis)} (shared with the identity; misses asked of ${config.identityUrl})`
+    : `session registry: none (set REDIS_URL or REDIS_CLUSTER_NODES to share the identity's); every call is asked of ${config.identityUrl}`;
   return [tokens, registry];
 }
 
 export async function openDeps(config: NotesConfig, logger: Logger = createLogger(config)): Promise<OpenedDeps> {
   const report: string[] = [];
-  const redis = config.redisUrl ? await openRedis(config.redisUrl, logger) : undefined;
+  const redis = config.redis ? await openRedisTarget(config.redis, logger) : undefined;
   let auth: AuthDeps;
   let database: OpenedDatabase | undefined;
   try {

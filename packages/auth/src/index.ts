@@ -31,7 +31,9 @@ export { createRefreshTokenService, type RefreshTokenService } from "./refresh-t
 export { createTokenService, type TokenService, type TokenServiceOptions } from "./tokens.js";
 // What AuthDeps.tokens needs: checks tokens (an app other than the identity gets no way to mint one).
 export { type AccessTokenClaims, type TokenVerifier } from "./token-verifier.js";
-// An app other than the identity: verifies EdDSA tokens against the identity's JWKS (a URL or JSON).
+// An app other than the identity: verifies EdDSA tokens against the identity's JWKS (a URL or JSON),
+// or HS256 tokens with the shared secret.
+export { createHmacTokenVerifier, type HmacTokenVerifierOptions } from "./hmac-verifier.js";
 export { createJwksTokenVerifier, type JwksTokenVerifierOptions } from "./jwks-verifier.js";
 // The error such a verifier throws when the JWKS cannot be had: an outage (503), not a refusal.
 export { KeySetUnavailableError } from "./key-set-unavailable.js";

@@ -1,7 +1,7 @@
 // What a specialist app (notes, billing, files...) needs to accept the identity's tokens, in one
 // call. It holds no signing key and reads no identity table:
 //   tokens    a verifier: the identity's public keys (createJwksTokenVerifier) on an EdDSA
-//             platform, or the shared secret (createTokenService) on an HS256 one
+//             platform, or the shared secret (createHmacTokenVerifier) on an HS256 one
 //   registry  the shared Redis, read-only (a connection under the specialist ACL, redis-acl.ts);
 //             without one, the identity service answers every call (development)
 //   misses    answered by the identity service (identity-session-source.ts)

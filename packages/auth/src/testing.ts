@@ -140,18 +140,23 @@ export interface TestRegistry {
 export interface TestRegistryOptions {
   /** Default: REDIS_URL. */
   url?: string | undefined;
+  /** A Redis Cluster's seeds, as REDIS_CLUSTER_NODES has them: the registry goes there (`url` is then ignored). */
+  clusterNodes?: string | undefined;
   /** The clock of the registry and the in-process rate limiters (Redis keeps its own, see TestClock). */
   now?: () => Date;
 }
 
-/** A registry for one test file: in Redis when REDIS_URL is set, in-process otherwise. */
+/** A registry for one test file: on a Redis Cluster when asked, in Redis when REDIS_URL is set, in-process otherwise. */
 export async function createTestRegistry({
   url = process.env.REDIS_URL,
+  clusterNodes,
   now,
 }: TestRegistryOptions = {}): Promise<TestRegistry> {
   const clock = now ? { now } : {};
-  if (url) {
-    const testRedis = await createTestRedis(url);
+  if (clusterNodes || url) {
+    const testRedis: TestRedis<RedisConnection> = clusterNodes
+      ? await createTestRedisCluster(clusterNodes)
+      : await createTestRedis(url);
     return {
       registry: testRedis.createRegistry(clock),
       createRateLimiter: ({ name = "limit", ...policy } = {}) =>

@@ -7,12 +7,14 @@
 //     the keys it publishes (`publishedKeys`: the signing key's public part and the additional
 //     public keys that still verify after a rotation), exactly as the other apps do with its JWKS
 //     (jwks-verifier.ts); they need no secret, and cannot mint a token.
-// The verification rules, and the memory of verified tokens, are token-verifier.ts's.
+// The verification rules, and the memory of verified tokens, are token-verifier.ts's; each kind of
+// key verifies as the other apps do (hmac-verifier.ts, jwks-verifier.ts).
 import { SignJWT } from "jose";
 
+import { createHmacTokenVerifier } from "./hmac-verifier.js";
 import { createJwksTokenVerifier } from "./jwks-verifier.js";
 import { type Ed25519SigningKeys, publishedJwkOf, type PublishedJwks, publishedJwksOf } from "./signing-keys.js";
-import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
+import type { TokenVerifier } from "./token-verifier.js";
 
 interface CommonOptions {
   issuer: string;
@@ -63,7 +65,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
 function hmacKey(secret: string, options: VerifierOptions): AccessTokenKey {
   const key = new TextEncoder().encode(secret);
-  const verifier = createTokenVerifier({ ...options, algorithm: "HS256", key });
+  const verifier = createHmacTokenVerifier({ ...options, secret });
   return {
     sign: (token) => token.setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(key),
     verify: (token) => verifier.verify(token),

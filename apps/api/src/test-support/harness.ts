@@ -1,6 +1,7 @@
 // A complete API on a database and a registry of its own: what each test file starts with.
 // Real services when DATABASE_URL / REDIS_URL are set; embedded Postgres and the in-process
 // registry otherwise (the same code paths, see @platform/db/testing and @platform/auth/testing).
+// A harness whose `env` has REDIS_CLUSTER_NODES keeps its registry on that Redis Cluster.
 // Time is the harness's clock (`h.clock`), which every part of the API reads through `deps.now`;
 // Postgres's own `now()` (column defaults such as created_at) and Redis TTLs stay on real time.
 import { randomUUID } from "node:crypto";
@@ -84,7 +85,10 @@ export interface TestHarness {
 
 export async function createTestHarness(env: Record<string, string> = {}): Promise<TestHarness> {
   const clock = createTestClock();
-  const [database, registry] = await Promise.all([createTestDatabase(), createTestRegistry({ now: clock.now })]);
+  const [database, registry] = await Promise.all([
+    createTestDatabase(),
+    createTestRegistry({ now: clock.now, clusterNodes: env.REDIS_CLUSTER_NODES }),
+  ]);
   let configurations = 0;
   /** Deps on this database and registry with this configuration, and sign-in counts of their own. */
   const depsFor = (config: Config, policy: Partial<RateLimitPolicy> = {}) => {

@@ -1,9 +1,11 @@
 // The notes app on a database of its own, beside a test identity served over HTTP
 // (@platform/api/testing): users sign in on the identity and call notes with the tokens they got,
-// through the real auth middleware and createSpecialistDeps, as in production: with REDIS_URL,
-// notes reads the identity's registry keys (the test's prefix) on a connection of its own and asks
-// the identity about misses; without it, the identity answers every call.
-import { createSilentLogger, openRedis } from "@platform/api/server-kit";
+// through the real auth middleware and createSpecialistDeps, as in production: with REDIS_URL (or
+// REDIS_CLUSTER_NODES in `env`, beside an identity on that cluster), notes reads the identity's
+// registry keys (the test's prefix) on a connection of its own, opened from its configuration as
+// production opens it, and asks the identity about misses; without either, the identity answers
+// every call.
+import { createSilentLogger, openRedisTarget } from "@platform/api/server-kit";
 import { testJwtSecret, type TestServer } from "@platform/api/testing";
 import type { RequestInfo } from "@platform/auth";
 
@@ -32,10 +34,12 @@ export async function createNotesTestDeps(
   database: NotesTestDatabase,
   env: Record<string, string> = {},
 ): Promise<NotesDeps> {
-  const config = testNotesConfig({ IDENTITY_URL: identity.url, ...env });
+  // the identity's registry is on REDIS_URL when it is set (createTestRegistry), unless `env` names a cluster
+  const redisUrl = process.env.REDIS_URL?.trim();
+  const shared: Record<string, string> = redisUrl && !env.REDIS_CLUSTER_NODES ? { REDIS_URL: redisUrl } : {};
+  const config = testNotesConfig({ IDENTITY_URL: identity.url, ...shared, ...env });
   const logger = createSilentLogger();
-  const redisUrl = process.env.REDIS_URL;
-  const redis = redisUrl ? await openRedis(redisUrl, logger) : undefined;
+  const redis = config.redis ? await openRedisTarget(config.redis, logger) : undefined;
   const auth = createNotesAuth(config, redis, { keyPrefix: identity.h.registryKeyPrefix, now: identity.h.clock.now });
   return { ...auth, config, prisma: database.prisma, logger };
 }
