@@ -12,6 +12,7 @@ import { Cluster, Redis } from "ioredis";
 import { type JWTHeaderParameters, SignJWT, UnsecuredJWT } from "jose";
 
 export { type ApiKeyOwners, forgetApiKeys } from "./forget-api-keys.js";
+export { type PrivateRedisCluster, startPrivateRedisCluster } from "./test-support/private-redis-cluster.js";
 import { createLocalChangeFeed } from "./change-feed.js";
 import { createMemoryRateLimiter } from "./memory-rate-limiter.js";
 import { createMemorySessionRegistry } from "./memory-session-registry.js";
