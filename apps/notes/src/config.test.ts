@@ -172,11 +172,36 @@ describe("loadConfig: REDIS_CLUSTER_NODES, read by the identity's own rule", () 
 });
 
 describe("loadConfig: production refuses the development stand-ins", () => {
-  const production = { NODE_ENV: "production", DATABASE_URL: "postgres://app@db/platform" };
+  const production = {
+    NODE_ENV: "production",
+    DATABASE_URL: "postgres://app@db/platform",
+    IDENTITY_URL: "https://id.example/trpc",
+  };
 
-  it("without AUTH_JWKS_URL or JWT_SECRET, and without DATABASE_URL: both problems at once", () => {
+  it("requires IDENTITY_URL, over https:// unless ALLOW_HTTP_IDENTITY=1 says the network is trusted", () => {
+    const { IDENTITY_URL: _, ...withoutIdentity } = production;
+    expect(problemsOf({ ...withoutIdentity, JWT_SECRET: secret })).toEqual([
+      expect.stringMatching(/^IDENTITY_URL is required in production/) as string,
+    ]);
+    const plain = { ...production, IDENTITY_URL: "http://identity-a:3001/trpc" };
+    expect(problemsOf({ ...plain, JWT_SECRET: secret })).toEqual([
+      expect.stringMatching(/^IDENTITY_URL must be https:\/\/ in production/) as string,
+    ]);
+    const trusted = {
+      ...plain,
+      AUTH_JWKS_URL: "http://identity-a:3001/.well-known/jwks.json",
+      ALLOW_HTTP_IDENTITY: "1",
+    };
+    expect(loadConfig(trusted).identityUrl).toBe("http://identity-a:3001/trpc");
+    expect(loadConfig({ ...production, IDENTITY_URL: "http://127.0.0.1:3001/trpc", JWT_SECRET: secret }).env).toBe(
+      "production",
+    );
+  });
+
+  it("without AUTH_JWKS_URL or JWT_SECRET, DATABASE_URL and IDENTITY_URL: every problem at once", () => {
     expect(problemsOf({ NODE_ENV: "production" })).toEqual([
       expect.stringMatching(/^AUTH_JWKS_URL .* or JWT_SECRET .* is required in production/) as string,
+      expect.stringMatching(/^IDENTITY_URL is required in production/) as string,
       expect.stringMatching(/^DATABASE_URL is required in production/) as string,
     ]);
   });
@@ -202,7 +227,7 @@ describe("loadConfig: production refuses the development stand-ins", () => {
   });
 
   it("accepts the embedded database only when ALLOW_EMBEDDED says so", () => {
-    const config = loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, ALLOW_EMBEDDED: "1" });
+    const config = loadConfig({ ...production, DATABASE_URL: "", JWT_SECRET: secret, ALLOW_EMBEDDED: "1" });
     expect(config.database.kind).toBe("embedded");
   });
 

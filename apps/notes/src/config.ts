@@ -93,7 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     jwtSecret: read("JWT_SECRET", jwtSecretRule),
     jwtIssuer: read("JWT_ISSUER", anyText) ?? "my-platform",
     jwtAudience: read("JWT_AUDIENCE", anyText) ?? "my-platform",
-    identityUrl: read("IDENTITY_URL", urlOf(["http", "https"])) ?? defaultIdentityUrl,
+    identityUrl: read("IDENTITY_URL", urlOf(["http", "https"])),
+    allowHttpIdentity: read("ALLOW_HTTP_IDENTITY", oneOf(["1", "true", "0", "false"])),
     corsOrigin: read("CORS_ORIGIN", trimmedText),
     logLevel: read("LOG_LEVEL", oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"])) ?? "info",
   };
@@ -117,11 +118,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     } else if (isProduction && vars.jwtSecret === developmentJwtSecret) {
       problems.push("JWT_SECRET is the development default, which production refuses: set the identity's own");
     }
-    if (isProduction && vars.jwksUrl?.startsWith("http:") && !isLoopback(vars.jwksUrl)) {
+  }
+  // Over plain HTTP to another host, keys and "this session is live, roles: [admin]" answers can be
+  // replaced on the way, and IDENTITY_URL is sent the callers' tokens: production wants TLS, or a
+  // deliberate ALLOW_HTTP_IDENTITY=1 for a private network the operator trusts (docker compose).
+  const allowHttpIdentity = vars.allowHttpIdentity === "1" || vars.allowHttpIdentity === "true";
+  if (isProduction && !allowHttpIdentity && !isRefused("ALLOW_HTTP_IDENTITY")) {
+    const insecure = (url: string | undefined) => url?.startsWith("http:") === true && !isLoopback(url);
+    if (!isRefused("AUTH_JWKS_URL") && insecure(vars.jwksUrl)) {
       problems.push(
-        `AUTH_JWKS_URL must be https:// in production (keys fetched over plain HTTP can be replaced on the way), got '${redactUrl(vars.jwksUrl)}'`,
+        `AUTH_JWKS_URL must be https:// in production (keys fetched over plain HTTP can be replaced on the way; ALLOW_HTTP_IDENTITY=1 on a trusted private network), got '${redactUrl(vars.jwksUrl ?? "")}'`,
       );
     }
+    if (!isRefused("IDENTITY_URL") && insecure(vars.identityUrl)) {
+      problems.push(
+        `IDENTITY_URL must be https:// in production (callers' tokens are sent there, and its answers grant access; ALLOW_HTTP_IDENTITY=1 on a trusted private network), got '${redactUrl(vars.identityUrl ?? "")}'`,
+      );
+    }
+  }
+  if (isProduction && vars.identityUrl === undefined && !isRefused("IDENTITY_URL")) {
+    problems.push("IDENTITY_URL is required in production: the identity service's tRPC endpoint (https://…/trpc)");
   }
   const allowEmbedded = vars.allowEmbedded === "1" || vars.allowEmbedded === "true";
   if (
@@ -151,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     tokens: vars.jwksUrl
       ? { kind: "jwks", jwksUrl: vars.jwksUrl, issuer, audience }
       : { kind: "secret", secret, issuer, audience, isDevelopmentSecret: secret === developmentJwtSecret },
-    identityUrl: vars.identityUrl,
+    identityUrl: vars.identityUrl ?? defaultIdentityUrl,
     corsOrigin: vars.corsOrigin ? vars.corsOrigin.split(",").map((origin) => origin.trim()) : !isProduction,
     logLevel: vars.logLevel,
     warnings,
