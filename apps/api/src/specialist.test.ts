@@ -88,7 +88,10 @@ describe("a specialist without a shared registry (development): the identity ans
   it("refuses a token the identity did not sign, without asking it", async () => {
     const user = await h.createSignedInUser();
     const [header, payload] = user.token.split(".");
+    const asked = vi.spyOn(specialist, "loadSession");
     expect(await codeOf(specialistCaller(specialist, `${header}.${payload}.forged`).whoami())).toBe("UNAUTHORIZED");
+    expect(asked).not.toHaveBeenCalled();
+    asked.mockRestore();
   });
 });
 

@@ -14,8 +14,10 @@ import { isServiceUnavailable } from "./service-errors.js";
 type Answer = (response: ServerResponse) => void;
 let answer: Answer = () => {};
 let lastAuthorization: string | undefined;
+const paths: string[] = [];
 const server = createServer((request, response) => {
   lastAuthorization = request.headers.authorization;
+  paths.push(request.url ?? "");
   answer(response);
 });
 let url = "";
@@ -68,6 +70,14 @@ describe("createIdentitySessionSource", () => {
     answer = broken;
     const error: unknown = await ask().catch((e: unknown) => e);
     expect(isServiceUnavailable(error)).toBe(true);
+  });
+
+  it("does not follow a redirect, which would send the caller's token where the answer points", async () => {
+    paths.length = 0;
+    answer = (response) => response.writeHead(307, { location: "/elsewhere" }).end();
+    const error: unknown = await ask().catch((e: unknown) => e);
+    expect(isServiceUnavailable(error)).toBe(true);
+    expect(paths).toEqual(["/trpc/auth.session"]);
   });
 
   it("gives up on an identity that does not answer in time: an outage", async () => {

@@ -52,10 +52,15 @@ export function createIdentitySessionSource({
       response = await fetch(endpoint, {
         headers: { authorization: `Bearer ${token}`, accept: "application/json" },
         signal: AbortSignal.timeout(timeoutMs),
+        redirect: "error", // the caller's token goes to the identity, never on to where it points
       });
-      body = response.status === 401 ? undefined : await response.json();
     } catch (cause) {
       throw unreachable(`did not answer within ${timeoutMs} ms`, cause);
+    }
+    try {
+      body = response.status === 401 ? undefined : await response.json();
+    } catch (cause) {
+      throw unreachable("answered something that is not JSON", cause);
     }
     if (response.status === 401) return null;
     if (!response.ok) throw unreachable(`answered ${response.status}`);

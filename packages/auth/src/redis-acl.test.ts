@@ -14,6 +14,22 @@ describe("specialistAclRules", () => {
 
   it("grants reads of the registry's keys only, under the prefix it is given", () => {
     expect(specialistAclRules("billing:")).toEqual(expect.arrayContaining(["%R~billing:*", "&billing:changes"]));
-    expect(specialistAclRules().some((rule) => /^\+(set|del|publish|eval|@write|@all)/i.test(rule))).toBe(false);
+    const rules = specialistAclRules();
+    // keys: read-only under the prefix, nothing else; channels: the change channel only
+    expect(rules.filter((rule) => rule.includes("~"))).toEqual(["%R~auth:*"]);
+    expect(rules.filter((rule) => rule.startsWith("&"))).toEqual(["&auth:changes"]);
+    // commands: everything off, then exactly these
+    expect(rules.filter((rule) => /^[+-]/.test(rule))).toEqual([
+      "-@all",
+      "+mget",
+      "+get",
+      "+subscribe",
+      "+ping",
+      "+info",
+      "+client|setname",
+      "+cluster|slots",
+      "+cluster|info",
+    ]);
+    expect(rules.filter((rule) => !/^([+-]|%R~|&)/.test(rule))).toEqual(["resetkeys", "resetchannels"]);
   });
 });

@@ -17,6 +17,12 @@ const networkErrorCodes = new Set([
   "57P05", // idle_session_timeout
 ]);
 const messages = [
+  // a Redis Cluster losing a master, moving slots, or a node still loading its data
+  /^CLUSTERDOWN/,
+  /^TRYAGAIN/,
+  /^LOADING/,
+  /Too many Cluster redirections/i,
+  /Failed to refresh slots cache/i,
   /Connection is closed/i,
   /enableOfflineQueue/i,
   /Can't reach database server/i,
