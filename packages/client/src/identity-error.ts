@@ -2,7 +2,8 @@
 // unknown catch to the router's TRPCClientError whose `data` is a union discriminated by `code`
 // (and by `reason` on UNAUTHORIZED), so `reason`, `retryAfterSeconds` and `issues` read without
 // casts. The union is built from the server's ErrorData (@platform/auth error-formatter.ts and
-// errors.ts): a renamed reason or field, or a new one, stops this file or its callers compiling.
+// errors.ts): a renamed reason or field stops this file or its callers compiling; a field added
+// there reaches every member through CommonData.
 import type { AppRouter, ErrorData } from "@platform/api";
 import { TRPCClientError } from "@trpc/client";
 
