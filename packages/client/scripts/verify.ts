@@ -4,7 +4,7 @@
 //        default http://127.0.0.1:$PORT/trpc (PORT defaults to 3001, as the API's does)
 //   ADMIN_EMAIL / ADMIN_PASSWORD: the admin the API was started with (same defaults)
 // Any failure is one line saying what is wrong, and exit code 1.
-import { createClient, TRPCClientError } from "../src/index.js";
+import { createClient, isIdentityError } from "../src/index.js";
 
 /**
  * This script's whole configuration, read here and nowhere else: it is a command-line entry point
@@ -33,22 +33,13 @@ function trpcEndpoint(url: string): string {
 }
 
 /** One line for a person: what went wrong, and what to do. */
-function describeFailure(error: unknown, { url, email }: Options): string {
-  if (!(error instanceof TRPCClientError)) return (error as Error).message;
-  const data = error.data as { code?: string } | undefined;
-  if (data?.code === "UNAUTHORIZED")
+function describeFailure(error: unknown, { email }: Options): string {
+  // a transport failure (unreachable, not tRPC) already reads as one line: see transport-errors.ts
+  if (!isIdentityError(error)) return (error as Error).message;
+  if (error.data.code === "UNAUTHORIZED")
     return `Invalid credentials for ${email}: set ADMIN_EMAIL and ADMIN_PASSWORD to the admin the API was started with`;
-  if (data?.code === "FORBIDDEN") return `${email} signed in but is not an admin, so users.list is refused`;
-  if (data?.code) return `verify failed: ${data.code}: ${error.message}`;
-  if (error.cause instanceof TypeError) {
-    // fetch's "fetch failed" has the reason beneath it: ECONNREFUSED, ENOTFOUND, "bad port"...
-    const reason = error.cause.cause as { code?: unknown; message?: unknown } | undefined;
-    const why = typeof reason?.code === "string" ? reason.code : reason?.message;
-    return `Cannot reach the API at ${url}${typeof why === "string" ? ` (${why})` : ""}: is it running? (pnpm start, or pnpm dev)`;
-  }
-  // something answered, but not tRPC (a 404 page, another server)
-  const suggestion = new URL("/trpc", url).toString();
-  return `No tRPC endpoint at ${url}${url === suggestion ? "" : ` (did you mean ${suggestion}?)`}`;
+  if (error.data.code === "FORBIDDEN") return `${email} signed in but is not an admin, so users.list is refused`;
+  return `verify failed: ${error.data.code}: ${error.message}`;
 }
 
 async function verify(options: Options) {

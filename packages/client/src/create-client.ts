@@ -5,6 +5,7 @@ import superjson from "superjson";
 import { createMemoryDeviceTokenStore, deviceLink, type DeviceTokenStore } from "./device-link.js";
 import { createSessionKeeper, type SessionKeeper, sessionLink } from "./session-link.js";
 import { createMemoryTokenStore, type TokenStore } from "./token-store.js";
+import { transportErrorLink } from "./transport-errors.js";
 
 export interface ClientOptions {
   /** The tRPC endpoint, e.g. http://127.0.0.1:3001/trpc */
@@ -63,6 +64,8 @@ export function createClient(options: ClientOptions): IdentityClient {
 
   const client = createTRPCClient<AppRouter>({
     links: [
+      // outermost: a failed refresh's transport error reads as clearly as the call's own
+      transportErrorLink(options.url),
       deviceLink(options.deviceTokenStore ?? createMemoryDeviceTokenStore()),
       sessionLink(keeper),
       transport(true),

@@ -3,9 +3,11 @@
 // packages (`import type` is erased), so no server code reaches a browser or Node bundle.
 export { type ClientOptions, createClient, type IdentityClient } from "./create-client.js";
 export { createMemoryDeviceTokenStore, type DeviceTokenStore } from "./device-link.js";
+export { type IdentityError, type IdentityErrorData, isIdentityError } from "./identity-error.js";
 export { createNotesClient, type NotesClient } from "./notes-client.js";
 export { createSpecialistClient, type SpecialistClientOptions } from "./specialist-client.js";
 export { createMemoryTokenStore, type StoredSession, type TokenStore } from "./token-store.js";
-export type { AppRouter, ErrorData, RouterInputs, RouterOutputs } from "@platform/api";
+export { describeTransportError, transportErrorLink } from "./transport-errors.js";
+export type { AppRouter, ErrorData, InputIssue, RouterInputs, RouterOutputs, UnauthorizedReason } from "@platform/api";
 export type { NotesRouter, NotesRouterInputs, NotesRouterOutputs } from "@platform/notes";
 export { TRPCClientError } from "@trpc/client";

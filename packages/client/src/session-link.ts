@@ -16,6 +16,7 @@ import { TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 
+import { isIdentityError } from "./identity-error.js";
 import type { StoredSession, TokenStore } from "./token-store.js";
 
 const issuingPaths = new Set(["auth.signIn", "auth.signUp", "auth.refresh"]);
@@ -33,16 +34,11 @@ function readSession(data: unknown): StoredSession | null {
 }
 
 /**
- * `error.data` as the server sends it: the wire vocabulary, typed by the identity's router. Every
- * app of the platform formats errors with the same function (@platform/auth), so it reads a
- * specialist's errors too.
+ * Refused for want of a live session. Every app of the platform formats errors with the same
+ * function (@platform/auth), so isIdentityError reads a specialist's errors too.
  */
-const errorData = (error: unknown) =>
-  error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data : undefined;
-const needsSession = (error: unknown) => {
-  const data = errorData(error);
-  return data?.code === "UNAUTHORIZED" && data.reason === "session";
-};
+const needsSession = (error: unknown) =>
+  isIdentityError(error) && error.data.code === "UNAUTHORIZED" && error.data.reason === "session";
 
 /** What a refresh came to: renewed, the session is gone, or it failed for another reason. */
 type Renewal = { status: "renewed" } | { status: "ended" } | { status: "failed"; error: unknown };
@@ -68,7 +64,7 @@ export function createSessionKeeper({ store, refresh, onSessionEnd }: SessionKee
       })
       .catch((error: unknown): Renewal => {
         // the server is away (network, 503, 429), not the session: keep it for the next try
-        if (errorData(error)?.code !== "UNAUTHORIZED") return { status: "failed", error };
+        if (!isIdentityError(error) || error.data.code !== "UNAUTHORIZED") return { status: "failed", error };
         store.set(null);
         onSessionEnd?.();
         return { status: "ended" };

@@ -16,6 +16,7 @@ import superjson from "superjson";
 
 import { type IdentityClient, maxBatchSize, sessionKeeperOf } from "./create-client.js";
 import { sessionLink } from "./session-link.js";
+import { transportErrorLink } from "./transport-errors.js";
 
 export interface SpecialistClientOptions {
   /** The specialist's tRPC endpoint, e.g. http://127.0.0.1:3002/trpc */
@@ -48,5 +49,7 @@ export function createSpecialistClient<TRouter extends AnyTRPCRouter>(
   // checked against the identity's router just above: TypeScript cannot resolve tRPC's conditional
   // option type for a router given as a type parameter, though every platform router has the same
   const transport = httpBatchLink<TRouter>(linkOptions as unknown as LinkOptionsOf<TRouter>);
-  return createTRPCClient<TRouter>({ links: [sessionLink<TRouter>(keeper, { isIdentity: false }), transport] });
+  return createTRPCClient<TRouter>({
+    links: [transportErrorLink<TRouter>(options.url), sessionLink<TRouter>(keeper, { isIdentity: false }), transport],
+  });
 }
