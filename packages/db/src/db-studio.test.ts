@@ -77,7 +77,14 @@ beforeAll(async () => {
   await db.stop();
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  // SIGTERM first: the script then stops Studio too (SIGKILL would leave Studio running, orphaned)
+  for (const child of children.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((done) => child.once("exit", done));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
+    child.kill("SIGKILL");
+  }
   for (const db of opened.splice(0)) await db.stop().catch(() => {});
 });
 afterAll(() => {
