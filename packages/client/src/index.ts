@@ -4,8 +4,15 @@
 export { type ClientOptions, createClient, type IdentityClient } from "./create-client.js";
 export { createMemoryDeviceTokenStore, type DeviceTokenStore } from "./device-link.js";
 export { createNotesClient, type NotesClient } from "./notes-client.js";
+export type {
+  AppRouter,
+  NotesRouter,
+  NotesRouterInputs,
+  NotesRouterOutputs,
+  RouterInputs,
+  RouterOutputs,
+} from "./router-types.js";
 export { createSpecialistClient, type SpecialistClientOptions } from "./specialist-client.js";
 export { createMemoryTokenStore, type StoredSession, type TokenStore } from "./token-store.js";
-export type { AppRouter, ErrorData, RouterInputs, RouterOutputs } from "@platform/api";
-export type { NotesRouter, NotesRouterInputs, NotesRouterOutputs } from "@platform/notes";
+export type { ErrorData } from "@platform/api";
 export { TRPCClientError } from "@trpc/client";
