@@ -8,4 +8,5 @@ export type { AppRouter, RouterInputs, RouterOutputs } from "./router.js";
 export { adminSeedProblem, seedAdmin } from "./seed-admin.js";
 export type { MaxBatchSize } from "./server.js";
 export type { PublicUser } from "./user-select.js";
+export type { IssuedTokens, JsonValue, Page } from "./wire-types.js";
 export type { ErrorData, ErrorShape, InputIssue, UnauthorizedReason } from "@platform/auth";

@@ -4,6 +4,9 @@
 import { z } from "zod";
 
 import { textInput } from "./input-schemas.js";
+import type { Page } from "./wire-types.js";
+
+export type { Page } from "./wire-types.js";
 
 export const defaultPageSize = 50;
 
@@ -21,12 +24,6 @@ export function pageFields(maxLimit: number) {
 /** The Prisma arguments that read one page: `findMany({ where, orderBy, ...pageQuery(input) })`. */
 export function pageQuery({ cursor, limit }: { cursor?: string | undefined; limit: number }) {
   return { take: limit + 1, ...(cursor ? { cursor: { id: cursor } } : {}) };
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Pass it back as `cursor` for the next page; null on the last one. */
-  nextCursor: string | null;
 }
 
 /** The page from rows read with pageQuery. */

@@ -18,6 +18,7 @@ import { RequestLogController } from "./request-log.js";
 import { type AppRouter, appRouter } from "./router.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 import { registerTRPCRoute, type TRPCRouteOptions } from "./trpc-http/trpc-route.js";
+import type { MaxBatchSize } from "./wire-types.js";
 
 /**
  * The most calls one HTTP request may batch. The client's batch link sends at most this many
@@ -25,8 +26,8 @@ import { registerTRPCRoute, type TRPCRouteOptions } from "./trpc-http/trpc-route
  * batch is refused with 400 before any procedure runs, so one request cannot cost more than the
  * client would ever ask for.
  */
-export const maxBatchSize = 10;
-export type MaxBatchSize = typeof maxBatchSize;
+export const maxBatchSize: MaxBatchSize = 10;
+export type { MaxBatchSize } from "./wire-types.js";
 
 export interface BuildServerOptions {
   /** Called once the server has closed (e.g. to close the database and the registry). */

@@ -10,11 +10,9 @@ import type { Prisma, PrismaClient } from "@platform/db";
 import { auditInTransaction } from "./audit-log.js";
 import type { ApiDeps } from "./deps.js";
 import { changeWithRegistry, type RegistryOutbox } from "./registry-outbox.js";
+import type { IssuedTokens } from "./wire-types.js";
 
-export interface IssuedTokens {
-  token: string;
-  refreshToken: string;
-}
+export type { IssuedTokens } from "./wire-types.js";
 
 async function issueTokens(
   deps: ApiDeps,

@@ -1,8 +1,9 @@
-import type { AppRouter, MaxBatchSize } from "@platform/api";
+import type { MaxBatchSize } from "@platform/api";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 
 import { createMemoryDeviceTokenStore, deviceLink, type DeviceTokenStore } from "./device-link.js";
+import type { AppRouter } from "./router-types.js";
 import { createSessionKeeper, type SessionKeeper, sessionLink } from "./session-link.js";
 import { createMemoryTokenStore, type TokenStore } from "./token-store.js";
 import { transportErrorLink } from "./transport-errors.js";

@@ -5,9 +5,10 @@
 // owner out of a known device"). The token grants nothing alone: the password is still checked.
 // It must outlive sign-out (a sign-out does not make the device a stranger), so it is kept apart
 // from the session's tokens; pass a persistent store to keep it across restarts.
-import type { AppRouter } from "@platform/api";
 import type { TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
+
+import type { AppRouter } from "./router-types.js";
 
 /** Where the client keeps its device tokens, by account (the email as the server normalises it). */
 export interface DeviceTokenStore {

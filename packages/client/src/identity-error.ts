@@ -4,8 +4,10 @@
 // casts. The union is built from the server's ErrorData (@platform/auth error-formatter.ts and
 // errors.ts): a renamed reason or field stops this file or its callers compiling; a field added
 // there reaches every member through CommonData.
-import type { AppRouter, ErrorData } from "@platform/api";
+import type { ErrorData } from "@platform/api";
 import { TRPCClientError } from "@trpc/client";
+
+import type { AppRouter } from "./router-types.js";
 
 /** The fields every error's data has, whatever its code (code, httpStatus, path; stack in dev). */
 type CommonData = Omit<ErrorData, "code" | "reason" | "retryAfterSeconds" | "issues">;

@@ -5,9 +5,16 @@ export { type ClientOptions, createClient, type IdentityClient } from "./create-
 export { createMemoryDeviceTokenStore, type DeviceTokenStore } from "./device-link.js";
 export { type IdentityError, type IdentityErrorData, isIdentityError } from "./identity-error.js";
 export { createNotesClient, type NotesClient } from "./notes-client.js";
+export type {
+  AppRouter,
+  NotesRouter,
+  NotesRouterInputs,
+  NotesRouterOutputs,
+  RouterInputs,
+  RouterOutputs,
+} from "./router-types.js";
 export { createSpecialistClient, type SpecialistClientOptions } from "./specialist-client.js";
 export { createMemoryTokenStore, type StoredSession, type TokenStore } from "./token-store.js";
 export { describeTransportError, transportErrorLink } from "./transport-errors.js";
-export type { AppRouter, ErrorData, InputIssue, RouterInputs, RouterOutputs, UnauthorizedReason } from "@platform/api";
-export type { NotesRouter, NotesRouterInputs, NotesRouterOutputs } from "@platform/notes";
+export type { ErrorData, InputIssue, UnauthorizedReason } from "@platform/api";
 export { TRPCClientError } from "@trpc/client";

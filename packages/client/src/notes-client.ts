@@ -1,7 +1,7 @@
 // The notes app's client: createSpecialistClient with the notes router's types.
-import type { NotesRouter } from "@platform/notes";
 import type { TRPCClient } from "@trpc/client";
 
+import type { NotesRouter } from "./router-types.js";
 import { createSpecialistClient, type SpecialistClientOptions } from "./specialist-client.js";
 
 export type NotesClient = TRPCClient<NotesRouter>;

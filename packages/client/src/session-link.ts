@@ -11,12 +11,12 @@
 //    client it also stores the tokens returned by sign-in, sign-up and refresh, and forgets them on
 //    sign-out (which goes the same way, so an idle client's sign-out still ends the session on the
 //    server). An aborted call settles at once, even while a refresh is pending.
-import type { AppRouter } from "@platform/api";
 import { TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 
 import { isIdentityError } from "./identity-error.js";
+import type { AppRouter } from "./router-types.js";
 import type { StoredSession, TokenStore } from "./token-store.js";
 
 const issuingPaths = new Set(["auth.signIn", "auth.signUp", "auth.refresh"]);

@@ -9,12 +9,12 @@
 //   const notes = createSpecialistClient<NotesRouter>({ url: "http://127.0.0.1:3002/trpc", identity });
 //   await identity.auth.signIn.mutate({ email, password });
 //   await notes.notes.create.mutate({ text: "hello" });
-import type { AppRouter } from "@platform/api";
 import { createTRPCClient, httpBatchLink, type HTTPBatchLinkOptions, type TRPCClient } from "@trpc/client";
 import type { AnyTRPCRouter, inferTRPCClientTypes } from "@trpc/server";
 import superjson from "superjson";
 
 import { type IdentityClient, maxBatchSize, sessionKeeperOf } from "./create-client.js";
+import type { AppRouter } from "./router-types.js";
 import { sessionLink } from "./session-link.js";
 import { transportErrorLink } from "./transport-errors.js";
 

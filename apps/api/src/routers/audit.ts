@@ -4,6 +4,7 @@ import { auditActions } from "../audit-log.js";
 import { textInput } from "../input-schemas.js";
 import { pageFields, pageQuery, toPage } from "../pagination.js";
 import { adminProcedure, router } from "../trpc.js";
+import type { JsonValue, Page } from "../wire-types.js";
 
 const auditFilters = {
   actorId: textInput("Actor id").min(1).max(64).optional(),
@@ -31,6 +32,12 @@ export const auditRouter = router({
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
         ...pageQuery(input),
       });
-      return toPage(rows, input.limit);
+      // `details` typed as plain JSON, not Prisma's JsonValue: the client's published types name it
+      type Row = (typeof rows)[number];
+      const page: Page<{ [K in keyof Row]: K extends "details" ? JsonValue | null : Row[K] }> = toPage(
+        rows,
+        input.limit,
+      );
+      return page;
     }),
 });
