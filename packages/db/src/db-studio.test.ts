@@ -40,7 +40,13 @@ function runStudio(dir: string, port: number) {
       "--port",
       String(port),
     ],
-    { cwd: repoRoot, env: { ...process.env, DATABASE_URL: "", DATA_DIR: dir }, stdio: "pipe" },
+    // the script reads the API's configuration: the registry variables of CI's real-services pass
+    // (REDIS_URL and REDIS_CLUSTER_NODES, for different suites) would be refused together
+    {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: "", REDIS_URL: "", REDIS_CLUSTER_NODES: "", DATA_DIR: dir },
+      stdio: "pipe",
+    },
   );
   children.push(child);
   let stdout = "";
