@@ -12,16 +12,19 @@
 // API's migrations and admin would only hide the real one; `pnpm dev` creates and migrates it.
 // Studio only reads the schema it finds: it does not migrate (the API does on start).
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 
 import { type Config, ConfigError, loadConfig } from "@platform/api";
-import { type EmbeddedPostgres, EmbeddedPostgresError, repoRoot, startEmbeddedPostgres } from "@platform/db";
-
-// the layout startEmbeddedPostgres (packages/db/src/embedded-postgres.ts) keeps in its directory
-const markerFile = "platform-identity.json";
-const lockFile = "owner.pid";
+import {
+  dataDirContents,
+  embeddedDatabaseHolder,
+  type EmbeddedPostgres,
+  EmbeddedPostgresError,
+  repoRoot,
+  startEmbeddedPostgres,
+} from "@platform/db";
 
 const prismaCli = join(
   dirname(createRequire(join(repoRoot, "package.json")).resolve("prisma/package.json")),
@@ -42,13 +45,8 @@ function fail(message: string): never {
 
 /** "pid 123 (node …/main.ts)" for the process named in the lock file, or undefined when none is running. */
 function describeHolder(dataDir: string): string | undefined {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(join(dataDir, lockFile), "utf8"));
-  } catch {
-    return undefined;
-  }
-  if (!pid || !isRunning(pid)) return undefined;
+  const pid = embeddedDatabaseHolder(dataDir);
+  if (!pid) return undefined;
   try {
     // Linux only (elsewhere the pid alone): the program and the script it runs, and where, e.g.
     // "node … src/main.ts in …/apps/api" for the API (the full line is mostly tsx's loader flags)
@@ -61,24 +59,14 @@ function describeHolder(dataDir: string): string | undefined {
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 function heldMessage(dataDir: string, holder: string): string {
   return `The embedded database in ${dataDir} is held by ${holder}, most likely the API under \`pnpm dev\` (the embedded database serves one process): stop it and run \`pnpm db:studio\` again, or set DATABASE_URL to a PostgreSQL server, or read the data through the API while it runs.`;
 }
 
 async function openEmbedded(dataDir: string): Promise<EmbeddedPostgres> {
-  const entries = existsSync(dataDir) ? readdirSync(dataDir) : [];
   // no marker and nothing else: no database yet (a directory with other files is left to
   // startEmbeddedPostgres, which refuses it with its own message)
-  if (!entries.includes(markerFile) && entries.every((entry) => entry.startsWith(lockFile))) {
+  if (dataDirContents(dataDir) === "nothing") {
     const holder = describeHolder(dataDir);
     if (holder) fail(heldMessage(dataDir, holder)); // the API creating it right now
     fail(

@@ -77,6 +77,24 @@ export function createReader(env: NodeJS.ProcessEnv) {
 
 export type Reader = ReturnType<typeof createReader>;
 
+/** Every app's one rule on its database: production wants a server, unless ALLOW_EMBEDDED=1 says otherwise. */
+export function requireServerDatabaseInProduction(
+  { problems, isRefused }: Reader,
+  vars: { isProduction: boolean; databaseUrl: string | undefined; allowEmbedded: string | undefined },
+): void {
+  const allowEmbedded = vars.allowEmbedded === "1" || vars.allowEmbedded === "true";
+  if (
+    vars.isProduction &&
+    vars.databaseUrl === undefined &&
+    !allowEmbedded &&
+    !isRefused("DATABASE_URL", "ALLOW_EMBEDDED")
+  ) {
+    problems.push(
+      "DATABASE_URL is required in production: the embedded database serves a single process and is meant for development; set ALLOW_EMBEDDED=1 to use it anyway",
+    );
+  }
+}
+
 /**
  * A Redis Cluster's seed nodes (ioredis discovers the others from them): `host:port`, or a
  * redis:// or rediss:// URL to give credentials or TLS, which must then be the same on every seed

@@ -34,6 +34,7 @@ import {
   portNumber,
   readRedisTarget,
   type RedisTarget,
+  requireServerDatabaseInProduction,
   type Rule,
   trimmedText,
   urlOf,
@@ -213,17 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       }
     }
   }
-  const allowEmbedded = vars.allowEmbedded === "1" || vars.allowEmbedded === "true";
-  if (
-    isProduction &&
-    vars.databaseUrl === undefined &&
-    !allowEmbedded &&
-    !isRefused("DATABASE_URL", "ALLOW_EMBEDDED")
-  ) {
-    problems.push(
-      "DATABASE_URL is required in production: the embedded database serves a single process and is meant for development; set ALLOW_EMBEDDED=1 to use it anyway",
-    );
-  }
+  requireServerDatabaseInProduction(reader, { isProduction, ...vars });
   const hasRedis = vars.redis !== undefined;
   const sessionStore = vars.sessionStore ?? (hasRedis ? "redis" : "memory");
   // both set is refused by readRedisTarget

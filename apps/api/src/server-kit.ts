@@ -15,6 +15,7 @@ export {
   type Reader,
   readRedisTarget,
   type RedisTarget,
+  requireServerDatabaseInProduction,
   type Rule,
   trimmedText,
   urlOf,

@@ -26,6 +26,7 @@ import {
   readRedisTarget,
   redactUrl,
   type RedisTarget,
+  requireServerDatabaseInProduction,
   type Rule,
   trimmedText,
   urlOf,
@@ -139,17 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   if (isProduction && vars.identityUrl === undefined && !isRefused("IDENTITY_URL")) {
     problems.push("IDENTITY_URL is required in production: the identity service's tRPC endpoint (https://…/trpc)");
   }
-  const allowEmbedded = vars.allowEmbedded === "1" || vars.allowEmbedded === "true";
-  if (
-    isProduction &&
-    vars.databaseUrl === undefined &&
-    !allowEmbedded &&
-    !isRefused("DATABASE_URL", "ALLOW_EMBEDDED")
-  ) {
-    problems.push(
-      "DATABASE_URL is required in production: the embedded database serves a single process and is meant for development; set ALLOW_EMBEDDED=1 to use it anyway",
-    );
-  }
+  requireServerDatabaseInProduction(reader, { isProduction, ...vars });
   if (problems.length > 0) throw new ConfigError(problems);
 
   const issuer = vars.jwtIssuer;

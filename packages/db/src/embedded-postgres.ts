@@ -58,11 +58,32 @@ function describeFsError(error: unknown, dataDir: string): unknown {
   return error;
 }
 
+/**
+ * What a data directory holds: nothing yet (absent, or only a lock file: a database being created),
+ * an embedded database of this project (its marker), or something else.
+ */
+export function dataDirContents(dataDir: string): "nothing" | "database" | "foreign" {
+  const entries = existsSync(dataDir) ? readdirSync(dataDir) : [];
+  if (entries.includes(markerFile)) return "database";
+  return entries.every((entry) => entry.startsWith(lockFile)) ? "nothing" : "foreign";
+}
+
+/** The pid of the running process that holds the directory's lock, or undefined when none does. */
+export function embeddedDatabaseHolder(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, lockFile), "utf8"));
+  } catch {
+    return undefined;
+  }
+  return pid && isRunning(pid) ? pid : undefined;
+}
+
 /** Refuses directories that are not ours, or ours but without their data. */
 function checkDataDir(dataDir: string): { isNew: boolean } {
-  const entries = existsSync(dataDir) ? readdirSync(dataDir) : [];
-  const hasMarker = entries.includes(markerFile);
-  if (!hasMarker && entries.some((entry) => !entry.startsWith(lockFile))) {
+  const contents = dataDirContents(dataDir);
+  const hasMarker = contents === "database";
+  if (contents === "foreign") {
     throw new EmbeddedPostgresError(
       `${dataDir} exists but is not an embedded database of this project (no ${markerFile}). Move it away or set DATA_DIR to another directory.`,
     );
@@ -93,8 +114,8 @@ function lockDataDir(dataDir: string): () => void {
     } finally {
       rmSync(candidate, { force: true });
     }
-    const pid = Number(readFileSync(path, "utf8"));
-    if (pid && isRunning(pid)) {
+    const pid = embeddedDatabaseHolder(dataDir);
+    if (pid) {
       const who = pid === process.pid ? "this process already" : `another process (pid ${pid})`;
       throw new EmbeddedPostgresError(
         `The embedded database in ${dataDir} is in use by ${who}. Stop that process first (the embedded database serves one process), or set DATA_DIR to another directory.`,

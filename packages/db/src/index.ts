@@ -7,6 +7,8 @@ export {
   serverDatabaseTimeouts,
 } from "./client.js";
 export {
+  dataDirContents,
+  embeddedDatabaseHolder,
   type EmbeddedPostgres,
   EmbeddedPostgresError,
   type EmbeddedPostgresOptions,
