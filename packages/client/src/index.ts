@@ -5,6 +5,7 @@ export { type ClientOptions, createClient, type IdentityClient } from "./create-
 export { createMemoryDeviceTokenStore, type DeviceTokenStore } from "./device-link.js";
 export { type IdentityError, type IdentityErrorData, isIdentityError } from "./identity-error.js";
 export { createNotesClient, type NotesClient } from "./notes-client.js";
+export { resumeSession } from "./resume-session.js";
 export type {
   AppRouter,
   NotesRouter,
@@ -13,8 +14,9 @@ export type {
   RouterInputs,
   RouterOutputs,
 } from "./router-types.js";
+export type { RefreshTokenIn } from "./session-link.js";
 export { createSpecialistClient, type SpecialistClientOptions } from "./specialist-client.js";
-export { createMemoryTokenStore, type StoredSession, type TokenStore } from "./token-store.js";
+export { createMemoryTokenStore, type SessionListener, type StoredSession, type TokenStore } from "./token-store.js";
 export { describeTransportError, transportErrorLink } from "./transport-errors.js";
 export type { ErrorData, InputIssue, UnauthorizedReason } from "@platform/api";
 export { TRPCClientError } from "@trpc/client";

@@ -1,9 +1,13 @@
 import { createSessionListeners } from "./session-listeners.js";
 
-/** The tokens of a signed-in client: the short-lived access token and the refresh token. */
+/**
+ * The tokens of a signed-in client: the short-lived access token and the refresh token. In
+ * cookie mode (createClient's `refreshTokenIn: "cookie"`) there is no refresh token here: the
+ * browser keeps it in an HttpOnly cookie that scripts cannot read.
+ */
 export interface StoredSession {
   token: string;
-  refreshToken: string;
+  refreshToken?: string;
 }
 
 /** Called with the store's new session (null: signed out) whenever it changes. */
