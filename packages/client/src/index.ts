@@ -1,6 +1,11 @@
 // The typed clients of the platform: the identity API's, and a specialist app's sharing its
 // session (createSpecialistClient; notes' types are here). Only types come from the server
 // packages (`import type` is erased), so no server code reaches a browser or Node bundle.
+export {
+  type BrowserTokenStore,
+  type BrowserTokenStoreOptions,
+  createBrowserTokenStore,
+} from "./browser-token-store.js";
 export { type ClientOptions, createClient, type IdentityClient } from "./create-client.js";
 export { createMemoryDeviceTokenStore, type DeviceTokenStore } from "./device-link.js";
 export { type IdentityError, type IdentityErrorData, isIdentityError } from "./identity-error.js";
