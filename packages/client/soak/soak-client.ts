@@ -89,10 +89,10 @@ export async function runSoakClient(
     });
     if (signedOut && first && last) {
       revoked.accessTokens.push(first.token, ...(last.token === first.token ? [] : [last.token]));
-      revoked.refreshTokens.push(
-        first.refreshToken,
-        ...(last.refreshToken === first.refreshToken ? [] : [last.refreshToken]),
-      );
+      // body mode (the soak's client is Node's): both sessions hold a refresh token
+      for (const refreshToken of new Set([first.refreshToken, last.refreshToken])) {
+        if (refreshToken) revoked.refreshTokens.push(refreshToken);
+      }
     }
     if (isWholeLoop && signedOut) loops++;
   }

@@ -53,13 +53,18 @@ const tsconfig = (file: string, skipLibCheck = true) => ({
   files: [file],
 });
 
-const correctCall = `import { createClient, type RouterOutputs } from "@platform/client";
+const correctCall = `import { createBrowserTokenStore, createClient, resumeSession, type RouterOutputs, type StoredSession } from "@platform/client";
 const client = createClient({ url: "http://127.0.0.1:3001/trpc" });
 export async function whoAmI(email: string, password: string): Promise<string> {
   await client.auth.signIn.mutate({ email, password });
   const me: RouterOutputs["auth"]["me"] = await client.auth.me.query();
   return me.email;
 }
+// a web app's setup: cookie mode, the session in this tab's memory, followed across tabs
+const tokenStore = createBrowserTokenStore({ persist: false });
+const browserClient = createClient({ url: "/trpc", refreshTokenIn: "cookie", tokenStore });
+export const stop: () => void = tokenStore.subscribe((session: StoredSession | null) => console.log(session?.token));
+export const resumed: Promise<boolean> = resumeSession(browserClient);
 `;
 
 // password missing: the call a stale or careless caller makes, which only the types can catch

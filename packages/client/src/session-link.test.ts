@@ -15,11 +15,11 @@ const { h } = api;
 const sixteenMinutes = 16 * 60 * 1000;
 const createAdmin = () => h.createUser({ roles: ["admin", "user"] });
 
-/** The session the store holds; the test fails here if it holds none. */
-function storedSession(store: TokenStore): StoredSession {
+/** The session the store holds, refresh token included (body mode); the test fails here if it holds none. */
+function storedSession(store: TokenStore): Required<StoredSession> {
   const session = store.get();
-  if (!session) throw new Error("the token store holds no session");
-  return session;
+  if (!session?.refreshToken) throw new Error("the token store holds no session with a refresh token");
+  return { token: session.token, refreshToken: session.refreshToken };
 }
 
 /** The URL a fetch is for, whichever form it was given in. */

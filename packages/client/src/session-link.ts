@@ -6,7 +6,9 @@
 //    they went to, and a call that failed with a token that has since been replaced just retries.
 //    When the identity refuses the refresh (UNAUTHORIZED), the session is gone: the store is
 //    cleared and `onSessionEnd` is called once. Any other refresh failure (network, 503, 429)
-//    keeps the session and fails the call with the refresh's error;
+//    keeps the session and fails the call with the refresh's error. The refresh token travels in
+//    the body (stored with the access token), or in cookie mode as the browser's HttpOnly cookie:
+//    then the store holds the access token only and a refresh sends `{}`;
 //  - a sessionLink, one per service's client, retries a call once after a renewal. On the identity's
 //    client it also stores the tokens returned by sign-in, sign-up and refresh, and forgets them on
 //    sign-out (which goes the same way, so an idle client's sign-out still ends the session on the
@@ -21,16 +23,33 @@ import type { StoredSession, TokenStore } from "./token-store.js";
 
 const issuingPaths = new Set(["auth.signIn", "auth.signUp", "auth.refresh"]);
 
+/** Where the refresh token travels: in request bodies (any client), or in an HttpOnly cookie (browsers). */
+export type RefreshTokenIn = "body" | "cookie";
+
+/** The input of auth.refresh: the stored refresh token, or none (cookie mode: the server reads its cookie). */
+export interface RefreshInput {
+  refreshToken?: string;
+}
+
 export interface SessionKeeperOptions {
   store: TokenStore;
-  /** Exchanges a refresh token for new tokens (a call that does not go through this link). */
-  refresh: (refreshToken: string) => Promise<StoredSession>;
+  /** "body" by default. */
+  refreshTokenIn?: RefreshTokenIn;
+  /** Calls auth.refresh (a call that does not go through this link) and resolves with its output. */
+  refresh: (input: RefreshInput) => Promise<unknown>;
   onSessionEnd?: () => void;
 }
 
-function readSession(data: unknown): StoredSession | null {
+/**
+ * The session in the output of a sign-in, sign-up or refresh, as this mode keeps it (null: none).
+ * In cookie mode only the access token: the refresh token stays out of scripts' reach, even when a
+ * server without the cookie (REFRESH_COOKIE=off) answers one in the body.
+ */
+function readSession(data: unknown, refreshTokenIn: RefreshTokenIn): StoredSession | null {
   const { token, refreshToken } = (data ?? {}) as { token?: unknown; refreshToken?: unknown };
-  return typeof token === "string" && typeof refreshToken === "string" ? { token, refreshToken } : null;
+  if (typeof token !== "string") return null;
+  if (refreshTokenIn === "cookie") return { token };
+  return typeof refreshToken === "string" ? { token, refreshToken } : null;
 }
 
 /**
@@ -46,36 +65,75 @@ type Renewal = { status: "renewed" } | { status: "ended" } | { status: "failed";
 /** The session one client setup shares between the identity's client and its specialists' clients. */
 export interface SessionKeeper {
   readonly store: TokenStore;
+  readonly refreshTokenIn: RefreshTokenIn;
   /** Renews the session after a call failed with `failedToken`: one refresh at a time, for every service. */
   renew(failedToken: string | undefined): Promise<Renewal>;
+  /**
+   * Whether there is a session to go on with (on page load). Cookie mode: asks the server, which
+   * reads its refresh cookie, and stores the access token it answers; a refused refresh clears the
+   * store. Body mode: whether the store holds a session. Other failures (network, 503) reject.
+   */
+  resume(): Promise<boolean>;
+  /** The session in a sign-in's, sign-up's or refresh's output, as this keeper stores it. */
+  readSession(data: unknown): StoredSession | null;
 }
 
-export function createSessionKeeper({ store, refresh, onSessionEnd }: SessionKeeperOptions): SessionKeeper {
+export function createSessionKeeper({
+  store,
+  refreshTokenIn = "body",
+  refresh,
+  onSessionEnd,
+}: SessionKeeperOptions): SessionKeeper {
   let refreshing: Promise<Renewal> | null = null;
+
+  /** The session is over: forget it, and say so if there was one to lose (not on a page load's resume). */
+  function end(): Renewal {
+    const hadSession = store.get() !== null;
+    store.set(null);
+    if (hadSession) onSessionEnd?.();
+    return { status: "ended" };
+  }
+
+  async function refreshFrom(current: StoredSession | null): Promise<Renewal> {
+    // in body mode a session without a refresh token (a custom store's) cannot be renewed
+    const input =
+      refreshTokenIn === "cookie" ? {} : current?.refreshToken ? { refreshToken: current.refreshToken } : null;
+    if (!input) return end();
+    try {
+      const session = readSession(await refresh(input), refreshTokenIn);
+      if (!session) return { status: "failed", error: new Error("auth.refresh answered without a session") };
+      store.set(session);
+      return { status: "renewed" };
+    } catch (error) {
+      // the server is away (network, 503, 429), not the session: keep it for the next try
+      if (!isIdentityError(error) || error.data.code !== "UNAUTHORIZED") return { status: "failed", error };
+      return end();
+    }
+  }
+
+  /** One refresh at a time, whoever asks: two refreshes of one token would look like a stolen one. */
+  function refreshOnce(current: StoredSession | null): Promise<Renewal> {
+    refreshing ??= refreshFrom(current).finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
 
   function renew(failedToken: string | undefined): Promise<Renewal> {
     const current = store.get();
     if (!current) return Promise.resolve({ status: "ended" });
     if (current.token !== failedToken) return Promise.resolve({ status: "renewed" }); // someone already did
-    refreshing ??= refresh(current.refreshToken)
-      .then((session): Renewal => {
-        store.set(session);
-        return { status: "renewed" };
-      })
-      .catch((error: unknown): Renewal => {
-        // the server is away (network, 503, 429), not the session: keep it for the next try
-        if (!isIdentityError(error) || error.data.code !== "UNAUTHORIZED") return { status: "failed", error };
-        store.set(null);
-        onSessionEnd?.();
-        return { status: "ended" };
-      })
-      .finally(() => {
-        refreshing = null;
-      });
-    return refreshing;
+    return refreshOnce(current);
   }
 
-  return { store, renew };
+  async function resume(): Promise<boolean> {
+    if (refreshTokenIn === "body") return store.get() !== null;
+    const renewal = await refreshOnce(store.get());
+    if (renewal.status === "failed") throw renewal.error;
+    return renewal.status === "renewed";
+  }
+
+  return { store, refreshTokenIn, renew, resume, readSession: (data) => readSession(data, refreshTokenIn) };
 }
 
 export interface SessionLinkRole {
@@ -109,7 +167,7 @@ export function sessionLink<TRouter extends AnyTRPCRouter = AppRouter>(
           subscription = next(op).subscribe({
             next(envelope) {
               if (issuesTokens(op.path)) {
-                const session = readSession("data" in envelope.result ? envelope.result.data : undefined);
+                const session = keeper.readSession("data" in envelope.result ? envelope.result.data : undefined);
                 if (session) store.set(session);
               }
               if (endsSession(op.path)) store.set(null);
