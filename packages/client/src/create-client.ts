@@ -59,7 +59,8 @@ export function createClient(options: ClientOptions): IdentityClient {
   const refresher = createTRPCClient<AppRouter>({ links: [transport(false)] });
   const keeper = createSessionKeeper({
     store: tokenStore,
-    refresh: (refreshToken) => refresher.auth.refresh.mutate({ refreshToken }),
+    // (a body-mode answer always carries the new refresh token; the type allows the cookie mode's answer)
+    refresh: async (refreshToken) => ({ refreshToken, ...(await refresher.auth.refresh.mutate({ refreshToken })) }),
     ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
   });
 
