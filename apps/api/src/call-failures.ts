@@ -30,7 +30,7 @@ export function underlyingCause(error: TRPCError): unknown {
 
 /** tRPC's `responseMeta` and `onError` options of the HTTP adapter, for any router. */
 export const callFailureOptions = {
-  responseMeta({ errors }: { errors: TRPCError[] }) {
+  responseMeta({ errors }: { errors: TRPCError[] }): { headers?: Record<string, string> } {
     const retryAfter = errors.map(retryAfterSecondsOf).find((seconds) => seconds !== undefined);
     return retryAfter === undefined ? {} : { headers: { "retry-after": String(retryAfter) } };
   },

@@ -49,6 +49,7 @@ describe("configuration", () => {
       sessionSweepIntervalMinutes: 60,
       maxSessionsPerUser: 20,
       trustProxy: false,
+      refreshCookie: "off",
       logLevel: "info",
       admin: { email: "admin@example.com", password: "correct-horse-battery-staple" },
     });
@@ -112,6 +113,7 @@ describe("configuration", () => {
     [{ NODE_ENV: "staging" }, "NODE_ENV must be one of development, production, test, got 'staging'"],
     [{ SESSION_STORE: "disk" }, "SESSION_STORE must be one of redis, memory, got 'disk'"],
     [{ ALLOW_EMBEDDED: "yes" }, "ALLOW_EMBEDDED must be one of 1, true, 0, false, got 'yes'"],
+    [{ REFRESH_COOKIE: "true" }, "REFRESH_COOKIE must be one of off, on, got 'true'"],
     [{ REDIS_URL: "nope" }, "REDIS_URL must be a redis:// or rediss:// URL, got 'nope'"],
     [{ REDIS_URL: "http://cache:6379" }, "REDIS_URL must be a redis:// or rediss:// URL, got 'http://cache:6379'"],
     [{ DATABASE_URL: "mysql://db/x" }, "DATABASE_URL must be a postgres:// or postgresql:// URL, got 'mysql://db/x'"],
@@ -220,6 +222,13 @@ describe("configuration", () => {
       "https://a.example",
       "https://b.example",
     ]);
+  });
+
+  it("REFRESH_COOKIE: off unless turned on, in every environment", () => {
+    expect(loadConfig({}).refreshCookie).toBe("off");
+    expect(loadConfig(production).refreshCookie).toBe("off");
+    expect(loadConfig({ REFRESH_COOKIE: "on" }).refreshCookie).toBe("on");
+    expect(loadConfig({ REFRESH_COOKIE: "off" }).refreshCookie).toBe("off");
   });
 
   it.each([

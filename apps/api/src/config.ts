@@ -86,6 +86,11 @@ export interface Config {
   };
   /** true: reflect any origin (development); a list: only those; false: no CORS headers. */
   corsOrigin: true | false | string[];
+  /**
+   * "on": a browser that asks (header `x-refresh-token: cookie`) gets its refresh token in an
+   * httpOnly cookie instead of the response body (refresh-cookie.ts); "off": always in the body.
+   */
+  refreshCookie: "off" | "on";
   logLevel: string;
   /** The account `pnpm dev` and `pnpm db:seed` create; `isDefaultPassword` when ADMIN_PASSWORD is unset. */
   admin: { email: string; password: string; isDefaultPassword: boolean };
@@ -162,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSweepIntervalMinutes: read("SESSION_SWEEP_INTERVAL_MINUTES", wholeNumber(0, 1440)) ?? 60,
     maxSessionsPerUser: read("MAX_SESSIONS_PER_USER", wholeNumber(1, 1000)) ?? 20,
     corsOrigin: read("CORS_ORIGIN", trimmedText),
+    refreshCookie: read("REFRESH_COOKIE", oneOf(["off", "on"])) ?? "off",
     trustProxy: read("TRUST_PROXY", trustProxyRule) ?? "false",
     accountFreeAttempts:
       read("SIGN_IN_ACCOUNT_FREE_ATTEMPTS", wholeNumber(1, 1000)) ?? defaultRateLimitPolicy.freeAttempts,
@@ -262,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSweepIntervalMinutes: vars.sessionSweepIntervalMinutes,
     maxSessionsPerUser: vars.maxSessionsPerUser,
     corsOrigin: vars.corsOrigin ? vars.corsOrigin.split(",").map((origin) => origin.trim()) : !isProduction,
+    refreshCookie: vars.refreshCookie,
     trustProxy: parseTrustProxy(vars.trustProxy),
     signInLimits: {
       account: { freeAttempts: vars.accountFreeAttempts, ...limitWindow },

@@ -74,6 +74,77 @@ describe.each(servings)("CORS, served %s", (serving) => {
   });
 });
 
+// Credentials let a browser send the refresh cookie and read the answer (refresh-cookie.ts): over
+// real HTTP, as the browser's own requests come.
+describe.each(servings)("CORS credentials, served %s over HTTP", (serving) => {
+  /** A listening server with this corsOrigin; `send` makes a request from `origin`. */
+  async function listening(corsOrigin: Config["corsOrigin"]) {
+    const server = await serverWith(corsOrigin, serving);
+    const address = await server.listen({ host: "127.0.0.1", port: 0 });
+    const send = async (method: "OPTIONS" | "GET", origin: string) => {
+      const headers: Record<string, string> = { origin };
+      if (method === "OPTIONS") {
+        headers["access-control-request-method"] = "POST";
+        headers["access-control-request-headers"] = "authorization, content-type, x-refresh-token";
+      }
+      const response = await fetch(`${address}/trpc/${method === "OPTIONS" ? "auth.refresh" : "auth.me"}`, {
+        method,
+        headers,
+      });
+      await response.arrayBuffer();
+      return response.headers;
+    };
+    return { server, send };
+  }
+
+  it("a listed origin: credentials allowed, on the preflight (which allows x-refresh-token) and on the call", async () => {
+    const { server, send } = await listening(["https://a.example.com", "https://b.example.com"]);
+    try {
+      const preflight = await send("OPTIONS", "https://b.example.com");
+      expect(preflight.get("access-control-allow-origin")).toBe("https://b.example.com");
+      expect(preflight.get("access-control-allow-credentials")).toBe("true");
+      expect(preflight.get("access-control-allow-headers")?.split(/,\s*/)).toEqual(
+        expect.arrayContaining(["authorization", "content-type", "x-refresh-token"]),
+      );
+      const call = await send("GET", "https://b.example.com");
+      expect(call.get("access-control-allow-origin")).toBe("https://b.example.com");
+      expect(call.get("access-control-allow-credentials")).toBe("true");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("an origin that is not listed: neither the origin nor credentials", async () => {
+    const { server, send } = await listening(["https://a.example.com"]);
+    try {
+      for (const headers of [
+        await send("OPTIONS", "https://evil.example.com"),
+        await send("GET", "https://evil.example.com"),
+      ]) {
+        expect(headers.get("access-control-allow-origin")).toBeNull();
+        expect(headers.get("access-control-allow-credentials")).toBeNull();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("any origin (development): reflected, never with credentials", async () => {
+    const { server, send } = await listening(true);
+    try {
+      for (const headers of [
+        await send("OPTIONS", "http://localhost:5173"),
+        await send("GET", "http://localhost:5173"),
+      ]) {
+        expect(headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+        expect(headers.get("access-control-allow-credentials")).toBeNull();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("describeCorsOrigins (for the start-up banner)", () => {
   it.each([
     [true, "CORS: any origin (development)"],

@@ -22,4 +22,8 @@ export const errors = {
       code: "UNAUTHORIZED",
       message: "The refresh token is invalid, expired or already used; sign in again",
     }),
+
+  /** auth.refresh from the cookie, by a request that fails the CSRF checks (refresh-cookie.ts). */
+  refreshCookieCrossSite: () =>
+    new TRPCError({ code: "FORBIDDEN", message: "This request came from a site that may not use the refresh cookie." }),
 } as const;

@@ -17,7 +17,7 @@ import { type ApiDeps, createDeps, createSignInLimiters } from "./deps.js";
 import { openRedis } from "./redis-connection.js";
 import { startRegistryOutboxDrainer } from "./registry-outbox.js";
 import { captureLogs } from "./test-support/capture-logs.js";
-import { testConfig, uniqueEmail } from "./test-support/harness.js";
+import { bodyRefreshToken, testConfig, uniqueEmail } from "./test-support/harness.js";
 import { startPrivateRedis } from "./test-support/private-redis.js";
 import { createProxiedDeps, type ProxiedDeps } from "./test-support/proxied-deps.js";
 
@@ -86,7 +86,8 @@ async function signedInUser(roles = ["user"]) {
   return { id: user.id, email, ...session };
 }
 
-const sessionIdOf = (refreshToken: string) => b.refreshTokens.read(refreshToken)?.sessionId ?? "";
+const sessionIdOf = (refreshToken: string | undefined) =>
+  b.refreshTokens.read(bodyRefreshToken(refreshToken))?.sessionId ?? "";
 const pendingWrites = (userId: string) => b.prisma.registryOutbox.count({ where: { userId } });
 /** The call's registry write did fail (said before it answered): what follows is the outbox's doing. */
 const expectRegistryWriteFailed = () => {

@@ -1,7 +1,8 @@
 // The HTTP server: Fastify with security headers on every response (security-headers.ts), CORS
 // (cors.ts), the tRPC router under /trpc (trpc-http/trpc-route.ts), one log line per request
 // (request-log.ts), the probes (probes.ts: /health, and /ready from a real query against Postgres
-// and a ping of the registry), a failed call's Retry-After and log line (call-failures.ts), and
+// and a ping of the registry), a failed call's Retry-After and log line (call-failures.ts), the
+// refresh cookie's Set-Cookie headers (refresh-cookie.ts), and
 //   GET /.well-known/jwks.json  the public keys that verify access tokens (jwks-route.ts)
 // `buildServer` does not listen; closing the server closes the dependencies (onClose).
 import { fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
@@ -14,6 +15,7 @@ import type { ApiDeps } from "./deps.js";
 import { registerGracefulClose } from "./graceful-close.js";
 import { registerJwksRoute } from "./jwks-route.js";
 import { registerProbes } from "./probes.js";
+import { cookieRequestOf } from "./refresh-cookie.js";
 import { RequestLogController } from "./request-log.js";
 import { type AppRouter, appRouter } from "./router.js";
 import { registerSecurityHeaders } from "./security-headers.js";
@@ -63,13 +65,22 @@ export async function buildServer(deps: ApiDeps, options: BuildServerOptions = {
     router: appRouter,
     maxBatchSize,
     createContext: ({ req }) =>
-      createContext(deps, {
-        authorization: req.headers.authorization,
-        ip: req.ip,
-        // bounded once here: it is stored with sessions and audit events
-        userAgent: req.headers["user-agent"]?.slice(0, 512),
-      }),
+      createContext(
+        deps,
+        {
+          authorization: req.headers.authorization,
+          ip: req.ip,
+          // bounded once here: it is stored with sessions and audit events
+          userAgent: req.headers["user-agent"]?.slice(0, 512),
+        },
+        () => cookieRequestOf(req),
+      ),
     ...callFailureOptions,
+    responseMeta(meta) {
+      const { headers } = callFailureOptions.responseMeta(meta);
+      const setCookies = meta.ctx?.refreshCookie.setCookies ?? [];
+      return setCookies.length === 0 ? { headers } : { headers: { ...headers, "set-cookie": [...setCookies] } };
+    },
   };
   if (options.serving === "stock") await server.register(fastifyTRPCPlugin, { prefix: "/trpc", trpcOptions });
   else await registerTRPCRoute(server, "/trpc", trpcOptions);

@@ -16,7 +16,7 @@ import { createCaller } from "./caller.js";
 import { type ApiDeps, createDeps, createSignInLimiters } from "./deps.js";
 import { createSilentLogger } from "./logger.js";
 import { openRedis } from "./redis-connection.js";
-import { testConfig, uniqueEmail } from "./test-support/harness.js";
+import { bodyRefreshToken, testConfig, uniqueEmail } from "./test-support/harness.js";
 import { untilChangeFeedsLive } from "./test-support/live-feeds.js";
 import { startPrivateRedis } from "./test-support/private-redis.js";
 import { createProxiedDeps, type ProxiedDeps } from "./test-support/proxied-deps.js";
@@ -163,7 +163,9 @@ describe.skipIf(!hasServices)("remembered sessions, two instances", () => {
       });
       const inFlight = on(c, user.token).auth.me();
       await hasAnswered;
-      expect(await registry.lookup(b.refreshTokens.read(user.refreshToken)?.sessionId ?? "", user.id)).toEqual({
+      expect(
+        await registry.lookup(b.refreshTokens.read(bodyRefreshToken(user.refreshToken))?.sessionId ?? "", user.id),
+      ).toEqual({
         status: "live",
         roles: ["user"],
       });

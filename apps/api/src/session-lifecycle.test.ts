@@ -10,7 +10,7 @@ import {
   startSession,
   sweepExpiredSessions,
 } from "./session-lifecycle.js";
-import { credentialsOf } from "./test-support/harness.js";
+import { bodyRefreshToken, credentialsOf } from "./test-support/harness.js";
 import { useTestHarness } from "./test-support/hooks.js";
 import { canInterleave, pauseBeforeNewSession } from "./test-support/interleave.js";
 import { anyDate, anyString, stringMatching } from "./test-support/matchers.js";
@@ -135,7 +135,7 @@ describe("rotateRefreshToken", () => {
     expect(h.sessionIdOf(refreshToken)).toBe(h.sessionIdOf(di.refreshToken));
     await h.caller(token).auth.signOut();
     expect(await rotateRefreshToken(h.deps, di.refreshToken)).toEqual({ status: "invalid" });
-    expect(await rotateRefreshToken(h.deps, refreshToken)).toEqual({ status: "invalid" });
+    expect(await rotateRefreshToken(h.deps, bodyRefreshToken(refreshToken))).toEqual({ status: "invalid" });
   });
 
   it("a refresh records the client it came from on the session", async () => {

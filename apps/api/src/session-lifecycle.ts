@@ -10,15 +10,17 @@ import type { Prisma, PrismaClient } from "@platform/db";
 import { auditInTransaction } from "./audit-log.js";
 import type { ApiDeps } from "./deps.js";
 import { changeWithRegistry, type RegistryOutbox } from "./registry-outbox.js";
-import type { IssuedTokens } from "./wire-types.js";
-
-export type { IssuedTokens } from "./wire-types.js";
+/** A session's new tokens, before the answer decides where the refresh token goes (refresh-cookie.ts). */
+export interface SessionTokens {
+  token: string;
+  refreshToken: string;
+}
 
 async function issueTokens(
   deps: ApiDeps,
   session: { id: string; userId: string; generation: number },
   roles: readonly string[],
-) {
+): Promise<SessionTokens> {
   return {
     token: await deps.tokens.sign({ userId: session.userId, sessionId: session.id, roles }),
     refreshToken: deps.refreshTokens.issue(session.id, session.generation),
@@ -63,7 +65,7 @@ function createSessionId(): string {
 }
 
 type SessionUser = { id: string; roles: readonly string[]; rolesVersion: number };
-type StartedSession = IssuedTokens & { sessionId: string };
+type StartedSession = SessionTokens & { sessionId: string };
 
 /**
  * Opens a session. With `whilePasswordHashIs`, only if the user's password hash is still that one,
@@ -148,7 +150,7 @@ export async function startSession(
 }
 
 export type RefreshOutcome =
-  | { status: "rotated"; tokens: IssuedTokens; userId: string }
+  | { status: "rotated"; tokens: SessionTokens; userId: string; expiresAt: Date }
   | { status: "invalid" }
   | { status: "reused"; userId: string; sessionId: string };
 
@@ -199,7 +201,7 @@ export async function rotateRefreshToken(
         { id: sessionId, userId: session.userId, generation: generation + 1 },
         session.user.roles,
       );
-      return { status: "rotated", tokens, userId: session.userId };
+      return { status: "rotated", tokens, userId: session.userId, expiresAt: session.expiresAt };
     }
     session = await load(); // another refresh won the race: judge this one as its duplicate
     if (!session || session.isRevoked) return { status: "invalid" };
@@ -216,7 +218,7 @@ export async function rotateRefreshToken(
       { id: sessionId, userId: session.userId, generation: session.refreshGeneration },
       session.user.roles,
     );
-    return { status: "rotated", tokens, userId: session.userId };
+    return { status: "rotated", tokens, userId: session.userId, expiresAt: session.expiresAt };
   }
   if (generation < session.refreshGeneration) return { status: "reused", userId: session.userId, sessionId };
   return { status: "invalid" };

@@ -9,10 +9,13 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** What sign-in, sign-up and refresh return. */
+/**
+ * What sign-in, sign-up and refresh return. `refreshToken` is in the body unless the request asked
+ * for the refresh cookie (`x-refresh-token: cookie` with REFRESH_COOKIE=on), which then holds it.
+ */
 export interface IssuedTokens {
   token: string;
-  refreshToken: string;
+  refreshToken?: string;
 }
 
 /** A JSON value, as stored in the audit log's `details` (Prisma's JsonValue, without Prisma). */

@@ -36,8 +36,12 @@ export interface AuthContext<TDeps extends AuthDeps> {
   request: RequestInfo;
 }
 
-export function initAuth<TDeps extends AuthDeps>() {
-  const t = initTRPC.context<AuthContext<TDeps>>().create({
+/**
+ * `TContext`: an app whose context carries more than `deps` and `request` (the identity API's
+ * refresh cookie, apps/api/src/context.ts) names its context type here; by default it is AuthContext.
+ */
+export function initAuth<TDeps extends AuthDeps, TContext extends AuthContext<TDeps> = AuthContext<TDeps>>() {
+  const t = initTRPC.context<TContext>().create({
     transformer,
     // never send stacks to clients, whatever NODE_ENV says
     isDev: false,

@@ -3,7 +3,7 @@ import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 
 import { createMemoryDeviceTokenStore, deviceLink, type DeviceTokenStore } from "./device-link.js";
-import type { AppRouter, RouterInputs } from "./router-types.js";
+import type { AppRouter } from "./router-types.js";
 import {
   createSessionKeeper,
   type RefreshInput,
@@ -80,10 +80,7 @@ export function createClient(options: ClientOptions): IdentityClient {
   const keeper = createSessionKeeper({
     store: tokenStore,
     refreshTokenIn,
-    // The server's contract (issue #11): auth.refresh takes { refreshToken?: string } and, without
-    // one, reads its refresh cookie. Until apps/api's input type says so, this cast lets `{}` through;
-    // it changes nothing once the server's type says the same: remove it then.
-    refresh: (input: RefreshInput) => refresher.auth.refresh.mutate(input as RouterInputs["auth"]["refresh"]),
+    refresh: (input: RefreshInput) => refresher.auth.refresh.mutate(input),
     ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
   });
 

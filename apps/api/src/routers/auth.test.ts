@@ -7,7 +7,7 @@ import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { createCaller } from "../caller.js";
 import { createDeps } from "../deps.js";
 import { captureLogs } from "../test-support/capture-logs.js";
-import { credentialsOf, uniqueEmail } from "../test-support/harness.js";
+import { bodyRefreshToken, credentialsOf, uniqueEmail } from "../test-support/harness.js";
 import { useTestHarness } from "../test-support/hooks.js";
 import { anyDate, anyString, stringMatching } from "../test-support/matchers.js";
 
@@ -26,7 +26,8 @@ const newSession = async () => {
   const { token, refreshToken } = await h.caller().auth.signIn(credentialsOf(user));
   return { user, token, refreshToken };
 };
-const refresh = (refreshToken: string) => h.caller().auth.refresh({ refreshToken });
+const refresh = (refreshToken: string | undefined) =>
+  h.caller().auth.refresh({ refreshToken: bodyRefreshToken(refreshToken) });
 
 describe("auth.signUp", () => {
   it("creates a user with the role `user` only and signs them in", async () => {
@@ -386,7 +387,7 @@ describe("auth.refresh", () => {
 
   it("refuses a tampered token (its generation changed)", async () => {
     const { refreshToken } = await newSession();
-    const [sessionId = "", , mac = ""] = refreshToken.split(".");
+    const [sessionId = "", , mac = ""] = bodyRefreshToken(refreshToken).split(".");
     await expect(refresh(`${sessionId}.7.${mac}`)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
@@ -402,7 +403,14 @@ describe("auth.refresh", () => {
 
   it("rejects wrong input types with BAD_REQUEST", async () => {
     await expect(h.caller().auth.refresh({ refreshToken: 42 } as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(h.caller().auth.refresh({} as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(h.caller().auth.refresh(undefined as never)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("without a token (in the body, or the refresh cookie over HTTP): UNAUTHORIZED, as a refused token", async () => {
+    await expect(h.caller().auth.refresh({})).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: "The refresh token is invalid, expired or already used; sign in again",
+    });
   });
 });
 

@@ -31,7 +31,7 @@ export const authRouter = router({
   /** Creates an account with the role `user` only, and signs it in. */
   signUp: publicProcedure
     .input(z.strictObject({ email: emailSchema, name: nameSchema, password: newPasswordSchema }))
-    .mutation(async ({ ctx: { deps, request }, input }) => {
+    .mutation(async ({ ctx: { deps, request, refreshCookie }, input }) => {
       const attempt = await takeIpAttempt(deps, request);
       if (!attempt.allowed) {
         await auditRefusal(deps, attempt, { procedure: "auth.signUp", email: input.email, request });
@@ -56,21 +56,23 @@ export const authRouter = router({
         });
         throw errors.emailTaken();
       }
-      const { token, refreshToken } = await startSession(deps, { ...user, rolesVersion: 0 }, request).catch(
-        async (error: unknown) => {
-          // a sign-up that answers 503 leaves no account behind: its retry must not find the email taken
-          await deps.prisma.user.delete({ where: { id: user.id } }).catch(() => {});
-          throw error;
-        },
-      );
+      const tokens = await startSession(deps, { ...user, rolesVersion: 0 }, request).catch(async (error: unknown) => {
+        // a sign-up that answers 503 leaves no account behind: its retry must not find the email taken
+        await deps.prisma.user.delete({ where: { id: user.id } }).catch(() => {});
+        throw error;
+      });
       await recordAudit(deps, { action: "sign_up", outcome: "success", actorId: user.id, request });
-      return { token, refreshToken, user, deviceToken: issueDeviceToken(deps, input.email) };
+      return {
+        ...refreshCookie.deliver(tokens, deps.config.sessionTtlSeconds),
+        user,
+        deviceToken: issueDeviceToken(deps, input.email),
+      };
     }),
 
   /** `deviceToken`: the one a sign-in on this device returned (see sign-in-limits.ts). */
   signIn: publicProcedure
     .input(z.strictObject({ email: emailSchema, password: passwordSchema, deviceToken: deviceTokenSchema.optional() }))
-    .mutation(async ({ ctx: { deps, request }, input }) => {
+    .mutation(async ({ ctx: { deps, request, refreshCookie }, input }) => {
       const attempt = await takeSignInAttempt(deps, input.email, request, input.deviceToken);
       if (!attempt.allowed) {
         await auditRefusal(deps, attempt, { procedure: "auth.signIn", email: input.email, request });
@@ -121,17 +123,30 @@ export const authRouter = router({
         whilePasswordHashIs: currentHash,
       });
       if (!session) throw errors.invalidCredentials(); // the password changed while we were verifying it
-      const { token, refreshToken } = session;
       await recordAudit(deps, { action: "sign_in", outcome: "success", actorId: user.id, request });
-      return { token, refreshToken, user, deviceToken: issueDeviceToken(deps, input.email, attempt.knownDevice) };
+      return {
+        ...refreshCookie.deliver(session, deps.config.sessionTtlSeconds),
+        user,
+        deviceToken: issueDeviceToken(deps, input.email, attempt.knownDevice),
+      };
     }),
 
-  /** Rotates the refresh token: a new access token and a new refresh token; the old one is spent. */
+  /**
+   * Rotates the refresh token: a new access token and a new refresh token; the old one is spent.
+   * Without `refreshToken`, the one in the refresh cookie (REFRESH_COOKIE=on; refresh-cookie.ts).
+   */
   refresh: publicProcedure
-    .input(z.strictObject({ refreshToken: textInput("Refresh token").min(1).max(256) }))
-    .mutation(async ({ ctx: { deps, request }, input }) => {
-      const outcome = await rotateRefreshToken(deps, input.refreshToken, request);
-      if (outcome.status === "rotated") return outcome.tokens;
+    .input(z.strictObject({ refreshToken: textInput("Refresh token").min(1).max(256).optional() }))
+    .mutation(async ({ ctx: { deps, request, refreshCookie }, input }) => {
+      const cookie = input.refreshToken === undefined ? refreshCookie.read() : undefined;
+      if (cookie?.status === "cross-site") throw errors.refreshCookieCrossSite();
+      const refreshToken = input.refreshToken ?? (cookie?.status === "present" ? cookie.token : undefined);
+      if (refreshToken === undefined) throw errors.refreshTokenRejected();
+      const outcome = await rotateRefreshToken(deps, refreshToken, request);
+      if (outcome.status === "rotated") {
+        const secondsLeft = Math.floor((outcome.expiresAt.getTime() - deps.now().getTime()) / 1000);
+        return refreshCookie.deliver(outcome.tokens, secondsLeft);
+      }
       if (outcome.status === "reused") {
         // a spent token came back: it was stolen, or its thief used the new one first. End the session.
         const { userId, sessionId } = outcome;
@@ -146,14 +161,16 @@ export const authRouter = router({
           });
         });
       }
+      refreshCookie.clear(); // a cookie that holds a refused token is of no more use
       throw errors.refreshTokenRejected();
     }),
 
-  signOut: authedProcedure.mutation(async ({ ctx: { deps, principal, request } }) => {
+  signOut: authedProcedure.mutation(async ({ ctx: { deps, principal, request, refreshCookie } }) => {
     await changeWithRegistry(deps, async (tx, outbox) => {
       await revokeSessions(tx, outbox, { userId: principal.userId, only: principal.sessionId, now: deps.now() });
       await auditInTransaction(tx, { action: "sign_out", outcome: "success", actorId: principal.userId, request });
     });
+    refreshCookie.clear();
     return { success: true as const };
   }),
 

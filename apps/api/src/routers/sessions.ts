@@ -20,9 +20,10 @@ export const sessionsRouter = router({
     return sessions.map((session) => ({ ...session, isCurrent: session.id === principal.sessionId }));
   }),
 
+  /** Revoking the caller's own session signs it out (and clears its refresh cookie). */
   revoke: authedProcedure
     .input(z.strictObject({ id: sessionIdSchema }))
-    .mutation(async ({ ctx: { deps, principal, request }, input }) => {
+    .mutation(async ({ ctx: { deps, principal, request, refreshCookie }, input }) => {
       await changeWithRegistry(deps, async (tx, outbox) => {
         const { revoked, alreadyRevoked } = await revokeSessions(tx, outbox, {
           userId: principal.userId,
@@ -39,6 +40,7 @@ export const sessionsRouter = router({
           details: { sessionIds: revoked },
         });
       });
+      if (input.id === principal.sessionId) refreshCookie.clear();
       return { success: true as const };
     }),
 

@@ -69,8 +69,9 @@ export const usersRouter = router({
       return guardedOrThrow(outcome, input.id);
     }),
 
-  /** Ends every session of a user (e.g. a lost laptop). */
-  revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, principal, request }, input }) => {
+  /** Ends every session of a user (e.g. a lost laptop); the caller's own too when it is theirs. */
+  revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const { deps, principal, request } = ctx;
     const revoked = await changeWithRegistry(deps, async (tx, outbox) => {
       const exists = await tx.user.count({ where: { id: input.id } });
       if (!exists) throw errors.userNotFound(input.id);
@@ -85,11 +86,13 @@ export const usersRouter = router({
       });
       return sessions.revoked;
     });
+    if (input.id === principal.userId) ctx.refreshCookie.clear();
     return { revokedSessions: revoked.length };
   }),
 
   /** Deletes a user and their sessions (the audit trail keeps their events). */
-  delete: adminProcedure.input(userIdInput).mutation(async ({ ctx: { deps, principal, request }, input }) => {
+  delete: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const { deps, principal, request } = ctx;
     const outcome = await changeWithRegistry(deps, (tx, outbox) =>
       withAdminGuard(tx, input.id, false, async () => {
         // lock the user first: a racing sign-in either committed its session before (and it is in
@@ -122,6 +125,7 @@ export const usersRouter = router({
       });
     }
     guardedOrThrow(outcome, input.id);
+    if (input.id === principal.userId) ctx.refreshCookie.clear();
     return { success: true as const };
   }),
 });

@@ -32,6 +32,15 @@ export interface TestUser {
   password: string;
 }
 
+/**
+ * The refresh token of an answer in body mode (what in-process callers always get), or an error:
+ * the output type says `refreshToken?` because an HTTP request may ask for the refresh cookie.
+ */
+export function bodyRefreshToken(refreshToken: string | undefined): string {
+  if (refreshToken === undefined) throw new Error("no refreshToken in the body: was the refresh cookie asked for?");
+  return refreshToken;
+}
+
 /** What signs a test user in: `auth.signIn(credentialsOf(user))`. */
 export function credentialsOf({ email, password }: { email: string; password: string }) {
   return { email, password };
@@ -79,7 +88,7 @@ export interface TestHarness {
   /** Signs in and returns the access token. */
   signIn: (email: string, password: string) => Promise<string>;
   /** The session a refresh token belongs to (it throws for a token that is not authentic). */
-  sessionIdOf: (refreshToken: string) => string;
+  sessionIdOf: (refreshToken: string | undefined) => string;
   close: () => Promise<void>;
 }
 
@@ -136,11 +145,11 @@ export async function createTestHarness(env: Record<string, string> = {}): Promi
     async createSignedInUser(user) {
       const created = await createUser(user);
       const { token, refreshToken } = await caller().auth.signIn(credentialsOf(created));
-      return { ...created, token, refreshToken };
+      return { ...created, token, refreshToken: bodyRefreshToken(refreshToken) };
     },
     signIn,
     sessionIdOf(refreshToken) {
-      const presented = deps.refreshTokens.read(refreshToken);
+      const presented = deps.refreshTokens.read(bodyRefreshToken(refreshToken));
       if (!presented) throw new Error(`not an authentic refresh token: ${refreshToken}`);
       return presented.sessionId;
     },

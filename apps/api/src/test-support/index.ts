@@ -3,6 +3,7 @@
 export { type ApiProcess, type LogRecord, type ProcessEntry, startApiProcess } from "./api-process.js";
 export { type CapturedLogs, captureLogs, type LogLine } from "./capture-logs.js";
 export {
+  bodyRefreshToken,
   createTestHarness,
   credentialsOf,
   type NewTestUser,
