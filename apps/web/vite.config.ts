@@ -3,8 +3,10 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
+import { serverCodeGuard } from "./server-code-guard.js";
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), serverCodeGuard()],
   resolve: { conditions: ["source"] },
   server: {
     port: 5173,

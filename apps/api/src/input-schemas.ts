@@ -1,5 +1,8 @@
-// Input rules shared by several procedures, with messages a person understands.
-import { passwordLengthProblem, passwordPolicyProblem } from "@platform/auth";
+// Input rules shared by several procedures, with messages a person understands. Browsers use them
+// too (`@platform/api/input-schemas`: the web app checks its forms with the API's own rules), so
+// this module imports only zod and the password policy, never the rest of @platform/auth (argon2,
+// ioredis); apps/web's build fails if a server package reaches its bundle.
+import { passwordLengthProblem, passwordPolicyProblem } from "@platform/auth/password-policy";
 import { z } from "zod";
 
 /** A zod refinement from a policy function that says what is wrong, or null. */

@@ -3,6 +3,7 @@
 // checked before hashing and never truncated, not only spaces and invisible or control characters,
 // and not one of the most common passwords. Sign-in checks the length only: an existing password
 // keeps working until its owner changes it.
+// Browser-safe (`@platform/auth/password-policy`: the web app's forms check it): no Node imports.
 import { commonPasswords } from "./common-passwords.js";
 
 export const passwordLengthLimits = { min: 8, max: 128 } as const;

@@ -1,0 +1,144 @@
+// useSession and the query cache over real HTTP, against a real API (useTestServer), with the
+// client a browser app uses. Each behaviour is checked with both kinds of token store: one that
+// tells of its changes (as the client's browser store does) and today's memory store, which
+// cannot (session-watch.ts reads it again after every call of the QueryClient).
+import { useTestServer } from "@platform/api/testing";
+import { codeOf } from "@platform/auth/testing";
+import { createClient, createMemoryTokenStore, type StoredSession } from "@platform/client";
+import { type QueryClient, useMutation } from "@tanstack/react-query";
+import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { createPlatformQueryClient, PlatformProvider, type SessionTokenStore, useSession, useTRPC } from "./index.js";
+
+const api = useTestServer();
+const { h } = api;
+afterEach(cleanup); // Testing Library unmounts by itself only where vitest's globals are on
+
+/** A memory store that tells its listeners of every change, as the client's stores do. */
+function createSubscribingStore(): SessionTokenStore {
+  const store = createMemoryTokenStore();
+  const listeners = new Set<(session: StoredSession | null) => void>();
+  return {
+    get: () => store.get(),
+    set(session) {
+      store.set(session);
+      for (const listener of listeners) listener(session);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** An app: the provider around a component that reads the session and can sign in. */
+function renderApp(tokenStore: SessionTokenStore) {
+  const client = createClient({ url: api.url, tokenStore });
+  const queryClient = createPlatformQueryClient();
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <PlatformProvider client={client} tokenStore={tokenStore} queryClient={queryClient}>
+      {children}
+    </PlatformProvider>
+  );
+  const { result } = renderHook(
+    () => {
+      const trpc = useTRPC();
+      return { session: useSession(), trpc, signIn: useMutation(trpc.auth.signIn.mutationOptions()) };
+    },
+    { wrapper },
+  );
+  const signIn = (user: { email: string; password: string }) =>
+    act(() => result.current.signIn.mutateAsync({ email: user.email, password: user.password }));
+  /** Reads the caller's sessions through the cache (what a page showing them does); the error, if any. */
+  const loadSessions = async () => {
+    let failure: unknown;
+    await act(async () => {
+      await queryClient.query(result.current.trpc.auth.sessions.list.queryOptions()).catch((error: unknown) => {
+        failure = error;
+      });
+    });
+    return failure;
+  };
+  return { result, client, queryClient, signIn, loadSessions };
+}
+
+/** Whether any query in the cache still holds data. */
+const holdsData = (queryClient: QueryClient) =>
+  queryClient
+    .getQueryCache()
+    .getAll()
+    .some((query) => query.state.data !== undefined);
+
+describe.each([
+  ["a store that tells of its changes", createSubscribingStore],
+  ["a store that cannot (createMemoryTokenStore)", () => createMemoryTokenStore()],
+])("useSession with %s", (_, createStore) => {
+  it("goes from signedOut to signedIn with the user from auth.me after sign-in", async () => {
+    const user = await h.createUser();
+    const { result, signIn } = renderApp(createStore());
+    expect(result.current.session.status).toBe("signedOut");
+
+    await signIn(user);
+    await waitFor(() => {
+      expect(result.current.session.status).toBe("signedIn");
+    });
+    expect(result.current.session.user).toMatchObject({ id: user.id, email: user.email, roles: ["user"] });
+  });
+
+  it("signOut ends the session on the server and clears the query cache", async () => {
+    const user = await h.createUser();
+    const tokenStore = createStore();
+    const { result, queryClient, signIn, loadSessions } = renderApp(tokenStore);
+    await signIn(user);
+    const session = tokenStore.get();
+    await loadSessions();
+    expect(holdsData(queryClient)).toBe(true);
+
+    await act(() => result.current.session.signOut());
+    expect(result.current.session.status).toBe("signedOut");
+    await waitFor(() => {
+      expect(holdsData(queryClient)).toBe(false);
+    });
+    expect(tokenStore.get()).toBeNull();
+    const stale = createClient({ url: api.url, tokenStore: createMemoryTokenStore(session) });
+    expect(await codeOf(stale.auth.me.query())).toBe("UNAUTHORIZED");
+  });
+
+  it("a session revoked on the server ends in signedOut at the next call, the cache cleared", async () => {
+    const [user, admin] = [await h.createUser(), await h.createSignedInUser({ roles: ["admin", "user"] })];
+    const { result, queryClient, signIn, loadSessions } = renderApp(createStore());
+    await signIn(user);
+    await loadSessions();
+    await waitFor(() => {
+      expect(result.current.session.status).toBe("signedIn");
+    });
+
+    await h.caller(admin.token).users.revokeSessions({ id: user.id });
+    expect(result.current.session.status).toBe("signedIn"); // nothing has told this app yet
+    expect(await loadSessions()).toMatchObject({ data: { code: "UNAUTHORIZED" } }); // the refresh refused too
+    await waitFor(() => {
+      expect(result.current.session.status).toBe("signedOut");
+      expect(holdsData(queryClient)).toBe(false);
+    });
+  });
+});
+
+describe("useSession with a store that tells of its changes", () => {
+  it("follows a sign-out made elsewhere (another tab), and clears the cache", async () => {
+    const user = await h.createUser();
+    const tokenStore = createSubscribingStore();
+    const { result, queryClient, signIn, loadSessions } = renderApp(tokenStore);
+    await signIn(user);
+    await loadSessions();
+
+    act(() => {
+      tokenStore.set(null); // what the browser store does when another tab signs out
+    });
+    expect(result.current.session.status).toBe("signedOut");
+    await waitFor(() => {
+      expect(holdsData(queryClient)).toBe(false);
+    });
+  });
+});
