@@ -2,7 +2,7 @@
 // VITE_* variables). Unset, the app calls its own origin's /trpc: the dev server proxies it to the
 // API, and a production deployment serves both from one origin.
 
-export type RefreshTokenIn = "body" | "cookie";
+import type { RefreshTokenIn } from "@platform/client";
 
 /** The tRPC endpoint: VITE_API_URL, or `<origin>/trpc`. */
 export function apiUrlFrom(configured: string | undefined, origin: string): string {

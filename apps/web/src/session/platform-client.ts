@@ -1,24 +1,23 @@
 // The one module that makes the app's API client and token store: everything else reaches them
-// through <PlatformProvider> (main.tsx). This is where the client's refresh-cookie mode and its
-// browser token store plug in once @platform/client has them (createClient's `refreshTokenIn`,
-// createBrowserTokenStore, resumeSession); until then the session lives in this page's memory
-// and ends when the page is reloaded.
-import { createClient, createMemoryTokenStore } from "@platform/client";
+// through <PlatformProvider> (main.tsx). VITE_REFRESH_TOKEN_IN picks where the refresh token
+// lives (README "Refresh tokens in the browser: body or cookie"):
+//   body    (default, works with the API's default configuration) the session is kept in
+//           localStorage, so it survives a reload and is shared by the tabs;
+//   cookie  (the API runs with REFRESH_COOKIE=on) the refresh token is an HttpOnly cookie no
+//           script can read; the access token stays in this tab's memory, and a reload gets a new
+//           one from the cookie (resumeSession).
+// Either way a sign-out in one tab signs out every tab of the app.
+import { createBrowserTokenStore, createClient, resumeSession as resumeFromServer } from "@platform/client";
 
 import { apiUrlFrom, refreshTokenInFrom } from "./api-config.js";
 
 const apiUrl = apiUrlFrom(import.meta.env.VITE_API_URL, window.location.origin);
 const refreshTokenIn = refreshTokenInFrom(import.meta.env.VITE_REFRESH_TOKEN_IN);
 
-export const tokenStore = createMemoryTokenStore();
-export const client = createClient({ url: apiUrl, tokenStore });
+export const tokenStore = createBrowserTokenStore({ persist: refreshTokenIn === "body" });
+export const client = createClient({ url: apiUrl, tokenStore, refreshTokenIn });
 
-/** Picks up the session an earlier page load left (none yet: the store is this page's memory). */
-export function resumeSession(): Promise<void> {
-  if (refreshTokenIn === "cookie") {
-    return Promise.reject(
-      new Error("VITE_REFRESH_TOKEN_IN=cookie needs the refresh-cookie mode of @platform/client; build with body"),
-    );
-  }
-  return Promise.resolve();
+/** Picks up the session an earlier page load left: in localStorage, or behind the refresh cookie. */
+export async function resumeSession(): Promise<void> {
+  await resumeFromServer(client);
 }
