@@ -14,10 +14,9 @@ import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
 
-import { launchChromium } from "./chromium.js";
 import type { BrowserTestServices } from "./environment.js";
 import { serveDirectory, type StaticServer } from "./static-server.js";
-import { startTestApi, type TestApi } from "./test-api.js";
+import type { TestApi } from "./test-api.js";
 import { buildWebBundle, type WebBundle } from "./web-bundle.js";
 
 /** Where the tests' screenshots go (gitignored; the README shows copies kept in apps/web/docs/). */
@@ -62,6 +61,11 @@ export function useBrowserPlatform(
 
   beforeAll(async () => {
     if (!services) throw new Error("useBrowserPlatform runs only where browserTestServices found the services");
+    // imported here, not above: a file that skips (no services) does not load the API and Playwright
+    const [{ startTestApi }, { launchChromium }] = await Promise.all([
+      import("./test-api.js"),
+      import("./chromium.js"),
+    ]);
     web = await serveDirectory(() => {
       if (!bundle) throw new Error("the web bundle is not built yet");
       return bundle.dir;
