@@ -16,9 +16,11 @@ const services = browserTestServices("browser tests of the refresh-cookie mode")
 describe.runIf(services)("the web app in Chromium, refresh token in a cookie (REFRESH_COOKIE=on)", () => {
   const platform = useBrowserPlatform(services, { refreshTokenIn: "cookie" });
 
-  /** The refresh cookie the browser holds for the API, if any. */
+  /** The refresh cookie the browser holds for the API's refresh path (the only one it is sent to), if any. */
   const refreshCookieOf = async (context: BrowserContext) =>
-    (await context.cookies(platform.api.browserUrl)).find((cookie) => cookie.name === refreshCookieName);
+    (await context.cookies(`${platform.api.browserUrl}/auth.refresh`)).find(
+      (cookie) => cookie.name === refreshCookieName,
+    );
 
   /** Everything page scripts can read: both storages and document.cookie. */
   const scriptReadableState = (page: Page) =>
@@ -31,7 +33,9 @@ describe.runIf(services)("the web app in Chromium, refresh token in a cookie (RE
     const context = await platform.newContext();
     const page = await platform.openApp(context);
     const [signInAnswer] = await Promise.all([
-      page.waitForResponse((response) => response.url().includes("auth.signIn")),
+      page.waitForResponse(
+        (response) => response.request().method() === "POST" && response.url().includes("auth.signIn"),
+      ),
       signIn(page, user),
     ]);
     // the token is in the cookie only: not in the answer's body, nor anywhere a script could reach
