@@ -76,7 +76,12 @@ export function useBrowserPlatform(
       refreshCookie: refreshTokenIn === "cookie" ? "on" : "off",
     });
     const apiUrl = api.browserUrl;
-    [bundle, browser] = await Promise.all([buildWebBundle({ apiUrl, refreshTokenIn }), launchChromium()]);
+    // both settle before a failure is thrown, so that afterAll closes a browser that did start
+    const ready = await Promise.allSettled([
+      buildWebBundle({ apiUrl, refreshTokenIn }).then((built) => (bundle = built)),
+      launchChromium().then((launched) => (browser = launched)),
+    ]);
+    for (const outcome of ready) if (outcome.status === "rejected") throw outcome.reason;
   });
   // the browser first (its pages call the rest); every part that started is closed, even when a later one failed
   afterAll(async () => {
