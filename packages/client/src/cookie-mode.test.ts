@@ -4,13 +4,32 @@
 // renews or resumes with `{}`; body mode stays as it was.
 import { describe, expect, it } from "vitest";
 
-import { createClient, createMemoryTokenStore, type IdentityClient, resumeSession, TRPCClientError } from "./index.js";
+import {
+  createClient,
+  createMemoryTokenStore,
+  type IdentityClient,
+  resumeSession,
+  type TokenStore,
+  TRPCClientError,
+} from "./index.js";
 import { type Answer, fakeApi, fakeUrl as url, unauthorized } from "./test-support/fake-api.js";
+
+type FakeApi = ReturnType<typeof fakeApi>;
 
 const user = { id: "u1", email: "ann@example.com", roles: ["user"] };
 const me = (token: string) => (_: unknown, call: { headers: Headers }) =>
   call.headers.get("authorization") === `Bearer ${token}` ? { data: user } : unauthorized("session");
 const signIn = (answer: Record<string, unknown>) => () => ({ data: { ...answer, user } });
+
+/** A cookie-mode client on the fake API, and how many times it has said its session ended. */
+function cookieClient(api: FakeApi, tokenStore: TokenStore) {
+  let ends = 0;
+  const onSessionEnd = () => {
+    ends++;
+  };
+  const client = createClient({ url, refreshTokenIn: "cookie", fetch: api.fetch, tokenStore, onSessionEnd });
+  return { client, sessionEnds: () => ends };
+}
 
 describe("refreshTokenIn: cookie", () => {
   it("sends every request with the browser's cookies and the x-refresh-token: cookie header", async () => {
@@ -52,18 +71,11 @@ describe("refreshTokenIn: cookie", () => {
 
   it("a refused refresh ends the session: store cleared, onSessionEnd once, the call fails", async () => {
     const tokenStore = createMemoryTokenStore({ token: "old" });
-    let sessionEnds = 0;
     const api = fakeApi({ "auth.me": me("new"), "auth.refresh": () => unauthorized() });
-    const client = createClient({
-      url,
-      refreshTokenIn: "cookie",
-      fetch: api.fetch,
-      tokenStore,
-      onSessionEnd: () => sessionEnds++,
-    });
+    const { client, sessionEnds } = cookieClient(api, tokenStore);
     await expect(client.auth.me.query()).rejects.toThrow(TRPCClientError);
     expect(tokenStore.get()).toBeNull();
-    expect(sessionEnds).toBe(1);
+    expect(sessionEnds()).toBe(1);
   });
 });
 
@@ -79,34 +91,20 @@ describe("resumeSession", () => {
 
   it("cookie mode: no session on the server is false and an empty store, without onSessionEnd (nothing ended)", async () => {
     const tokenStore = createMemoryTokenStore();
-    let sessionEnds = 0;
     const api = fakeApi({ "auth.refresh": () => unauthorized() });
-    const client = createClient({
-      url,
-      refreshTokenIn: "cookie",
-      fetch: api.fetch,
-      tokenStore,
-      onSessionEnd: () => sessionEnds++,
-    });
+    const { client, sessionEnds } = cookieClient(api, tokenStore);
     expect(await resumeSession(client)).toBe(false);
     expect(tokenStore.get()).toBeNull();
-    expect(sessionEnds).toBe(0);
+    expect(sessionEnds()).toBe(0);
   });
 
   it("cookie mode: a stored access token whose session has ended is cleared, and onSessionEnd says so", async () => {
     const tokenStore = createMemoryTokenStore({ token: "stale" });
-    let sessionEnds = 0;
     const api = fakeApi({ "auth.refresh": () => unauthorized() });
-    const client = createClient({
-      url,
-      refreshTokenIn: "cookie",
-      fetch: api.fetch,
-      tokenStore,
-      onSessionEnd: () => sessionEnds++,
-    });
+    const { client, sessionEnds } = cookieClient(api, tokenStore);
     expect(await resumeSession(client)).toBe(false);
     expect(tokenStore.get()).toBeNull();
-    expect(sessionEnds).toBe(1);
+    expect(sessionEnds()).toBe(1);
   });
 
   it("cookie mode: a server that is away rejects (it says nothing about the session) and keeps the store", async () => {

@@ -2,6 +2,7 @@ import type { SessionUser } from "@platform/react";
 
 import { formatDate } from "../components/format.js";
 import { PageHeading } from "../components/page-heading.js";
+import { RoleBadges } from "../components/role-badges.js";
 import { ChangePasswordForm } from "./change-password-form.js";
 import { SessionsPanel } from "./sessions-panel.js";
 
@@ -19,13 +20,7 @@ export function AccountPage({ user }: { user: SessionUser }) {
           <dd>{user.name}</dd>
           <dt>Roles</dt>
           <dd>
-            <ul className="role-list">
-              {user.roles.map((role) => (
-                <li key={role} className="badge">
-                  {role}
-                </li>
-              ))}
-            </ul>
+            <RoleBadges roles={user.roles} />
           </dd>
           <dt>Member since</dt>
           <dd>{formatDate(user.createdAt)}</dd>

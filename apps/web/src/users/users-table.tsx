@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "react";
 
 import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { formatDate } from "../components/format.js";
+import { RoleBadges } from "../components/role-badges.js";
 import { errorsFromApi } from "../forms/form-errors.js";
 import { RoleEditor } from "./role-editor.js";
 
@@ -59,13 +60,7 @@ export function UsersTable({ users, onChange }: { users: ListedUser[]; onChange:
                       }}
                     />
                   ) : (
-                    <ul className="role-list">
-                      {user.roles.map((role) => (
-                        <li key={role} className="badge">
-                          {role}
-                        </li>
-                      ))}
-                    </ul>
+                    <RoleBadges roles={user.roles} />
                   )}
                 </td>
                 <td className="date-cell">{formatDate(user.createdAt)}</td>
