@@ -26,4 +26,10 @@ export const errors = {
   /** auth.refresh from the cookie, by a request that fails the CSRF checks (refresh-cookie.ts). */
   refreshCookieCrossSite: () =>
     new TRPCError({ code: "FORBIDDEN", message: "This request came from a site that may not use the refresh cookie." }),
+  refreshCookieDuplicated: () =>
+    new TRPCError({
+      code: "FORBIDDEN",
+      message:
+        "Two refresh cookies were sent (another site on this domain may have set one): clear this site's cookies and sign in again.",
+    }),
 } as const;

@@ -220,6 +220,19 @@ describe.each(servings)("refresh cookie, served %s", (serving) => {
       expect(await generationOf(refreshToken)).toBe(1);
     });
 
+    it("two cookies of its name (one planted by a sibling subdomain): FORBIDDEN, nothing rotates, ours is kept", async () => {
+      const victim = await signedInByPage();
+      const planter = await signedInByPage();
+      // the browser sends the planted, older cookie first; parseCookie would take it
+      const cookie = `${cookieName}=${planter.refreshToken}; other=1; ${cookieName}=${victim.refreshToken}`;
+      const refused = await on.call("auth.refresh", {}, { ...fromPage(), cookie });
+      expect(refused.status).toBe(403);
+      expect(refused.error).toMatchObject({ message: /Two refresh cookies were sent/, data: { code: "FORBIDDEN" } });
+      expect(refused.setCookies).toEqual([]);
+      expect(await generationOf(planter.refreshToken)).toBe(0);
+      expect(await generationOf(victim.refreshToken)).toBe(0);
+    });
+
     it("neither a token in the body nor a cookie: UNAUTHORIZED, as a refused token", async () => {
       const none = await on.call("auth.refresh", {}, fromPage());
       expect(none.status).toBe(401);

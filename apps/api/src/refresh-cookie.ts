@@ -42,8 +42,13 @@ export interface CookieRequest {
   host: string;
 }
 
-/** The cookie's token, none, or a request whose site may not use it. */
-export type CookieReading = { status: "absent" } | { status: "cross-site" } | { status: "present"; token: string };
+/**
+ * The cookie's token, none, a request whose site may not use it, or two cookies of that name: one
+ * planted by a sibling subdomain (`Domain=` the parent; `__Secure-` does not prevent it) to sign
+ * the page into the planter's account. Browsers send both and no one can tell which is ours.
+ */
+export type CookieReading =
+  { status: "absent" } | { status: "cross-site" } | { status: "duplicated" } | { status: "present"; token: string };
 
 /** The refresh cookie as one call sees it (ctx.refreshCookie). */
 export interface RefreshCookie {
@@ -85,6 +90,7 @@ export function createRefreshCookie(
       const token = request.cookie === undefined ? undefined : parseCookie(request.cookie)[refreshCookieName];
       if (!token) return { status: "absent" };
       if (!isFromAllowedSite(request, config.corsOrigin)) return { status: "cross-site" };
+      if (countCookies(request.cookie ?? "", refreshCookieName) > 1) return { status: "duplicated" };
       isCookieMode = true;
       return { status: "present", token };
     },
@@ -98,6 +104,11 @@ export function createRefreshCookie(
     },
     setCookies,
   };
+}
+
+/** How many cookies of this name a Cookie header carries (parseCookie keeps only the first). */
+function countCookies(header: string, name: string): number {
+  return header.split(";").filter((pair) => pair.split("=", 1)[0]?.trim() === name).length;
 }
 
 const cookieAttributes = { httpOnly: true, secure: true, sameSite: "strict", path: refreshCookiePath } as const;

@@ -140,6 +140,8 @@ export const authRouter = router({
     .mutation(async ({ ctx: { deps, request, refreshCookie }, input }) => {
       const cookie = input.refreshToken === undefined ? refreshCookie.read() : undefined;
       if (cookie?.status === "cross-site") throw errors.refreshCookieCrossSite();
+      // refused without clearing ours: clearing would leave the planted one to be used next
+      if (cookie?.status === "duplicated") throw errors.refreshCookieDuplicated();
       const refreshToken = input.refreshToken ?? (cookie?.status === "present" ? cookie.token : undefined);
       if (refreshToken === undefined) throw errors.refreshTokenRejected();
       const outcome = await rotateRefreshToken(deps, refreshToken, request);
