@@ -6,13 +6,16 @@ import { createRoot } from "react-dom/client";
 
 import { App } from "./app.js";
 import { client, resumeSession, tokenStore } from "./session/platform-client.js";
+import { startApp } from "./session/start-app.js";
+import { StartFailed } from "./session/start-failed.js";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 const reactRoot = createRoot(root);
 
-resumeSession().then(
-  () => {
+void startApp({
+  resume: resumeSession,
+  showApp() {
     reactRoot.render(
       <StrictMode>
         <PlatformProvider client={client} tokenStore={tokenStore}>
@@ -21,11 +24,7 @@ resumeSession().then(
       </StrictMode>,
     );
   },
-  (error: unknown) => {
-    reactRoot.render(
-      <main className="auth-main">
-        <p role="alert">The app could not start: {error instanceof Error ? error.message : String(error)}</p>
-      </main>,
-    );
+  showFailure(error, retry) {
+    reactRoot.render(<StartFailed error={error} retry={retry} />);
   },
-);
+});

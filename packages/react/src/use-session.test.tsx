@@ -64,6 +64,15 @@ function renderApp(tokenStore: SessionTokenStore) {
   return { result, client, queryClient, signIn, loadSessions };
 }
 
+/** Signs `user` in with a client of its own (another tab, another browser) and returns its session. */
+async function signInElsewhere(user: { email: string; password: string }): Promise<StoredSession> {
+  const tokenStore = createMemoryTokenStore();
+  await createClient({ url: api.url, tokenStore }).auth.signIn.mutate({ email: user.email, password: user.password });
+  const session = tokenStore.get();
+  if (!session) throw new Error("sign-in stored no session");
+  return session;
+}
+
 /** Whether any query in the cache still holds data. */
 const holdsData = (queryClient: QueryClient) =>
   queryClient
@@ -140,5 +149,53 @@ describe("useSession with a store that tells of its changes", () => {
     await waitFor(() => {
       expect(holdsData(queryClient)).toBe(false);
     });
+  });
+
+  it("follows a switch to another user's session (another tab signed in), and drops what the first one read", async () => {
+    const [ann, bob] = [await h.createUser(), await h.createUser()];
+    const tokenStore = createSubscribingStore();
+    const { result, queryClient, signIn, loadSessions } = renderApp(tokenStore);
+    await signIn(ann);
+    await loadSessions();
+    await waitFor(() => {
+      expect(result.current.session.user?.id).toBe(ann.id);
+    });
+    const annsSessions = result.current.trpc.auth.sessions.list.queryKey();
+    expect(queryClient.getQueryData(annsSessions)).toBeDefined();
+
+    const bobsSession = await signInElsewhere(bob);
+    act(() => {
+      tokenStore.set(bobsSession); // what the browser store does when another tab signs in as someone else
+    });
+    await waitFor(() => {
+      expect(result.current.session.user?.id).toBe(bob.id);
+    });
+    expect(queryClient.getQueryData(annsSessions)).toBeUndefined();
+  });
+
+  it("keeps what was read when the same session's access token is refreshed", async () => {
+    const user = await h.createUser();
+    const tokenStore = createSubscribingStore();
+    const { result, queryClient, signIn, loadSessions } = renderApp(tokenStore);
+    await signIn(user);
+    await loadSessions();
+    await waitFor(() => {
+      expect(result.current.session.status).toBe("signedIn");
+    });
+    const before = tokenStore.get();
+    h.clock.advance(2_000); // a later `iat`: the refreshed access token differs from the one it replaces
+    const elsewhere = createMemoryTokenStore(before);
+    await createClient({ url: api.url, tokenStore: elsewhere }).auth.refresh.mutate({
+      refreshToken: before?.refreshToken,
+    });
+    const refreshed = elsewhere.get();
+    expect(refreshed?.token).not.toBe(before?.token);
+
+    act(() => {
+      tokenStore.set(refreshed);
+    });
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50))); // a clear would have run by now
+    expect(queryClient.getQueryData(result.current.trpc.auth.sessions.list.queryKey())).toBeDefined();
+    expect(result.current.session.user?.id).toBe(user.id);
   });
 });

@@ -19,7 +19,10 @@ export type Session =
 export function useSession(): Session {
   const { watch, signOut } = useSessionContext();
   const trpc = useTRPC();
-  const hasSession = useSyncExternalStore(watch.subscribe, watch.hasSession, watch.hasSession);
+  // read again whenever the session changes, to another or to none (useSyncExternalStore compares
+  // the number, which changes even when hasSession stays true)
+  useSyncExternalStore(watch.subscribe, watch.sessionNumber, watch.sessionNumber);
+  const hasSession = watch.hasSession();
   const me = useQuery({ ...trpc.auth.me.queryOptions(), enabled: hasSession });
 
   if (!hasSession) return { status: "signedOut", signOut };

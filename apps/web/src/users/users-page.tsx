@@ -10,6 +10,7 @@ import { PageHeading } from "../components/page-heading.js";
 import { FormAlert, StatusMessage } from "../forms/form-alert.js";
 import { errorsFromApi } from "../forms/form-errors.js";
 import { Forbidden } from "./forbidden.js";
+import { userListView } from "./user-list-view.js";
 import { UsersTable } from "./users-table.js";
 
 export const usersPerPage = 20;
@@ -34,11 +35,10 @@ function UserList() {
   });
   const [status, setStatus] = useState<string>();
 
-  if (page.error && !page.data) {
-    // roles changed since we read them (a demoted admin): the API's word is final
-    if (page.error.data?.code === "FORBIDDEN") return <Forbidden />;
-    return <FormAlert message={errorsFromApi(page.error, []).form} />;
-  }
+  // roles changed since we read them (a demoted admin): the API's word is final, over any cached page
+  const view = userListView(page);
+  if (view === "forbidden") return <Forbidden />;
+  if (view === "failed") return <FormAlert message={errorsFromApi(page.error, []).form} />;
   const pageNumber = cursors.length;
   return (
     <section className="card" aria-labelledby="users-title">
