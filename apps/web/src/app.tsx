@@ -5,6 +5,7 @@ import { type Session, useSession } from "@platform/react";
 import { useEffect, useRef, useState } from "react";
 
 import { AccountPage } from "./account/account-page.js";
+import { SignOutButton } from "./components/sign-out-button.js";
 import { SignedInLayout } from "./components/signed-in-layout.js";
 import { SignInPage } from "./pages/sign-in-page.js";
 import { SignUpPage } from "./pages/sign-up-page.js";
@@ -35,8 +36,9 @@ export function App() {
 }
 
 /**
- * Sign-out through the app, and the notice the sign-in page shows after a session ended: why it
- * ended when the user did not ask, or that the server could not be told when they did.
+ * Sign-out through the app, and the notice the sign-in page shows when the session ended without
+ * the user asking. A sign-out the server did not get rejects and keeps the session (the Sign out
+ * button says why): the page stays where it is.
  */
 function useSignOutNotice(session: Session) {
   const [notice, setNotice] = useState<string>();
@@ -53,13 +55,10 @@ function useSignOutNotice(session: Session) {
 
   async function signOut() {
     isSigningOut.current = true;
-    setNotice(undefined);
-    replaceRoute("signIn"); // whoever signs in next starts on their own account page
     try {
       await session.signOut();
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      setNotice(`You are signed out on this device, but the server could not be told: ${why}`);
+      setNotice(undefined);
+      replaceRoute("signIn"); // whoever signs in next starts on their own account page
     } finally {
       isSigningOut.current = false;
     }
@@ -77,9 +76,7 @@ function Loading({ error, signOut }: { error: unknown; signOut: () => Promise<vo
               Your account could not be loaded: {error instanceof Error ? error.message : "unknown error"}
             </p>
             <p className="muted">Trying again…</p>
-            <button type="button" className="button secondary" onClick={() => void signOut()}>
-              Sign out
-            </button>
+            <SignOutButton signOut={signOut} className="button secondary" />
           </>
         ) : (
           <p className="muted">Loading…</p>

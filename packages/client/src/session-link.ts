@@ -9,10 +9,16 @@
 //    keeps the session and fails the call with the refresh's error. The refresh token travels in
 //    the body (stored with the access token), or in cookie mode as the browser's HttpOnly cookie:
 //    then the store holds the access token only and a refresh sends `{}`;
+//    A refresh that answers after the store changed (signed out, here or in another tab, or signed
+//    in again) leaves the store alone: it must not bring back a session that was signed out;
 //  - a sessionLink, one per service's client, retries a call once after a renewal. On the identity's
 //    client it also stores the tokens returned by sign-in, sign-up and refresh, and forgets them on
 //    sign-out (which goes the same way, so an idle client's sign-out still ends the session on the
-//    server). An aborted call settles at once, even while a refresh is pending.
+//    server). A sign-out that did not reach the server (network, 503, 429) keeps them and fails:
+//    the session is still live there, and in cookie mode only the server can clear the HttpOnly
+//    refresh cookie, so a session forgotten here would come back on the next page load. Only
+//    UNAUTHORIZED (the session was already gone) forgets them too. An aborted call settles at
+//    once, even while a refresh is pending.
 import { TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
@@ -59,6 +65,9 @@ function readSession(data: unknown, refreshTokenIn: RefreshTokenIn): StoredSessi
 const needsSession = (error: unknown) =>
   isIdentityError(error) && error.data.code === "UNAUTHORIZED" && error.data.reason === "session";
 
+/** The server refused the caller's session: it has ended (or never was). */
+const isGone = (error: unknown) => isIdentityError(error) && error.data.code === "UNAUTHORIZED";
+
 /** What a refresh came to: renewed, the session is gone, or it failed for another reason. */
 type Renewal = { status: "renewed" } | { status: "ended" } | { status: "failed"; error: unknown };
 
@@ -94,6 +103,19 @@ export function createSessionKeeper({
     return { status: "ended" };
   }
 
+  /** Whether the store still holds `current` (for a resume from an empty store: is still empty). */
+  function stillHolds(current: StoredSession | null): boolean {
+    const now = store.get();
+    return now === current || (now !== null && now.token === current?.token);
+  }
+
+  /**
+   * What a refresh that answered after the store changed comes to: ended if it was signed out
+   * meanwhile (here or in another tab; whoever did it has said so), renewed if another session is
+   * there now (a sign-in or another client's refresh: a waiting call retries with it).
+   */
+  const overtaken = (): Renewal => (store.get() === null ? { status: "ended" } : { status: "renewed" });
+
   async function refreshFrom(current: StoredSession | null): Promise<Renewal> {
     // in body mode a session without a refresh token (a custom store's) cannot be renewed
     const input =
@@ -102,12 +124,13 @@ export function createSessionKeeper({
     try {
       const session = readSession(await refresh(input), refreshTokenIn);
       if (!session) return { status: "failed", error: new Error("auth.refresh answered without a session") };
+      if (!stillHolds(current)) return overtaken(); // never bring back a session signed out meanwhile
       store.set(session);
       return { status: "renewed" };
     } catch (error) {
       // the server is away (network, 503, 429), not the session: keep it for the next try
-      if (!isIdentityError(error) || error.data.code !== "UNAUTHORIZED") return { status: "failed", error };
-      return end();
+      if (!isGone(error)) return { status: "failed", error };
+      return stillHolds(current) ? end() : overtaken();
     }
   }
 
@@ -185,7 +208,9 @@ export function sessionLink<TRouter extends AnyTRPCRouter = AppRouter>(
                 });
                 return;
               }
-              if (endsSession(op.path)) store.set(null);
+              // forget the session only when the server says it is gone: a sign-out that did not
+              // reach it (network, 503, 429) leaves it live there, and in its cookie
+              if (endsSession(op.path) && isGone(error)) store.set(null);
               observer.error(error);
             },
             complete: () => {

@@ -38,17 +38,22 @@ export function PlatformProvider({ client, tokenStore, queryClient: given, child
 }
 
 /**
- * Ends the session on the server and forgets it here. It is forgotten here even when the server
- * cannot be told (the call then rejects with why, so the app can say so); a session the server
- * had already ended (UNAUTHORIZED) is a sign-out that worked.
+ * Ends the session on the server and forgets it here. A sign-out the server did not get (network,
+ * 503, 429) rejects with why and keeps the session, here and in the client: it is still live on
+ * the server (and, in cookie mode, in its HttpOnly cookie, which a reload would resume), so the
+ * app says so and the user can try again. A session the server had already ended (UNAUTHORIZED)
+ * is a sign-out that worked.
  */
 async function signOut(client: IdentityClient, tokenStore: SessionTokenStore, afterwards: () => void) {
   try {
-    await client.auth.signOut.mutate();
-  } catch (error) {
-    if (!isIdentityError(error) || error.data.code !== "UNAUTHORIZED") throw error;
-  } finally {
+    try {
+      await client.auth.signOut.mutate();
+    } catch (error) {
+      if (!isIdentityError(error) || error.data.code !== "UNAUTHORIZED") throw error;
+    }
+    // the client's link has forgotten it already; this covers a client made with another store
     if (tokenStore.get() !== null) tokenStore.set(null);
+  } finally {
     afterwards();
   }
 }

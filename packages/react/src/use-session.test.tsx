@@ -34,8 +34,8 @@ function createSubscribingStore(): SessionTokenStore {
 }
 
 /** An app: the provider around a component that reads the session and can sign in. */
-function renderApp(tokenStore: SessionTokenStore) {
-  const client = createClient({ url: api.url, tokenStore });
+function renderApp(tokenStore: SessionTokenStore, fetch?: typeof globalThis.fetch) {
+  const client = createClient({ url: api.url, tokenStore, fetch });
   const queryClient = createPlatformQueryClient();
   const wrapper = ({ children }: { children: ReactNode }) => (
     <PlatformProvider client={client} tokenStore={tokenStore} queryClient={queryClient}>
@@ -72,6 +72,23 @@ async function signInElsewhere(user: { email: string; password: string }): Promi
   if (!session) throw new Error("sign-in stored no session");
   return session;
 }
+
+/** What the API answers a call while Postgres is away. */
+const serviceUnavailable = () =>
+  new Response(
+    JSON.stringify([
+      {
+        error: {
+          json: {
+            message: "A backing service is unavailable",
+            code: -32603,
+            data: { code: "SERVICE_UNAVAILABLE", httpStatus: 503 },
+          },
+        },
+      },
+    ]),
+    { status: 503, headers: { "content-type": "application/json" } },
+  );
 
 /** Whether any query in the cache still holds data. */
 const holdsData = (queryClient: QueryClient) =>
@@ -113,6 +130,30 @@ describe.each([
     expect(tokenStore.get()).toBeNull();
     const stale = createClient({ url: api.url, tokenStore: createMemoryTokenStore(session) });
     expect(await codeOf(stale.auth.me.query())).toBe("UNAUTHORIZED");
+  });
+
+  it("a sign-out the server did not get (503) rejects and stays signedIn, the session kept", async () => {
+    const user = await h.createUser();
+    const tokenStore = createStore();
+    let isServerDown = false;
+    const flakyFetch: typeof fetch = (input, init) =>
+      isServerDown && (input instanceof Request ? input.url : input.toString()).includes("auth.signOut")
+        ? Promise.resolve(serviceUnavailable())
+        : fetch(input, init);
+    const { result, signIn } = renderApp(tokenStore, flakyFetch);
+    await signIn(user);
+    await waitFor(() => {
+      expect(result.current.session.status).toBe("signedIn");
+    });
+    const session = tokenStore.get();
+
+    isServerDown = true;
+    await act(() => expect(result.current.session.signOut()).rejects.toThrow("A backing service is unavailable"));
+    expect(result.current.session.status).toBe("signedIn");
+    expect(tokenStore.get()).toStrictEqual(session);
+    isServerDown = false; // and trying again works
+    await act(() => result.current.session.signOut());
+    expect(result.current.session.status).toBe("signedOut");
   });
 
   it("a session revoked on the server ends in signedOut at the next call, the cache cleared", async () => {

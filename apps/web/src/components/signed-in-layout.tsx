@@ -1,9 +1,10 @@
 // The frame of every signed-in page: the app's name, the pages (Account, Users: shown to every
-// signed-in user), who is signed in, and Sign out.
+// signed-in user), who is signed in, and Sign out (with why, when it failed).
 import type { SessionUser } from "@platform/react";
-import { type ReactNode, useState } from "react";
+import type { ReactNode } from "react";
 
 import { type Route, routes } from "../routing/routes.js";
+import { SignOutButton } from "./sign-out-button.js";
 
 interface SignedInLayoutProps {
   user: SessionUser;
@@ -13,7 +14,6 @@ interface SignedInLayoutProps {
 }
 
 export function SignedInLayout({ user, page, signOut, children }: SignedInLayoutProps) {
-  const [isSigningOut, setSigningOut] = useState(false);
   const link = (route: Route, label: string) => (
     <a href={routes[route]} className="nav-link" aria-current={page === route ? "page" : undefined}>
       {label}
@@ -43,19 +43,7 @@ export function SignedInLayout({ user, page, signOut, children }: SignedInLayout
             <span className="who-email" title={user.email}>
               {user.email}
             </span>
-            <button
-              type="button"
-              className="button secondary small"
-              disabled={isSigningOut}
-              onClick={() => {
-                setSigningOut(true);
-                void signOut().finally(() => {
-                  setSigningOut(false);
-                });
-              }}
-            >
-              {isSigningOut ? "Signing out…" : "Sign out"}
-            </button>
+            <SignOutButton signOut={signOut} className="button secondary small" />
           </div>
         </div>
       </header>

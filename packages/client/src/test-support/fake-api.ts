@@ -8,7 +8,13 @@ export const fakeUrl = "http://api.test/trpc";
 
 export type Answer =
   | { data: unknown }
-  | { error: { code: "UNAUTHORIZED" | "FORBIDDEN" | "SERVICE_UNAVAILABLE"; reason?: "session"; message?: string } };
+  | {
+      error: {
+        code: "UNAUTHORIZED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE";
+        reason?: "session";
+        message?: string;
+      };
+    };
 
 export interface Call {
   path: string;
@@ -19,8 +25,13 @@ export interface Call {
 
 type Handler = (input: unknown, call: Call) => Answer;
 
-const rpcCodes = { UNAUTHORIZED: -32001, FORBIDDEN: -32003, SERVICE_UNAVAILABLE: -32603 } as const;
-const httpStatuses = { UNAUTHORIZED: 401, FORBIDDEN: 403, SERVICE_UNAVAILABLE: 503 } as const;
+const rpcCodes = {
+  UNAUTHORIZED: -32001,
+  FORBIDDEN: -32003,
+  TOO_MANY_REQUESTS: -32029,
+  SERVICE_UNAVAILABLE: -32603,
+} as const;
+const httpStatuses = { UNAUTHORIZED: 401, FORBIDDEN: 403, TOO_MANY_REQUESTS: 429, SERVICE_UNAVAILABLE: 503 } as const;
 
 export function fakeApi(handlers: Record<string, Handler>) {
   const calls: Call[] = [];
