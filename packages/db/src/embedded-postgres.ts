@@ -125,7 +125,8 @@ function lockDataDir(dataDir: string): () => void {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid is alive (EPERM: alive, someone else's). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
